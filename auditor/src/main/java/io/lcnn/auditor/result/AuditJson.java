@@ -1,0 +1,84 @@
+package io.lcnn.auditor.result;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.lcnn.datasets.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Writes and reads {@code audit.json}; writes are atomic (temporary file, then move). */
+public final class AuditJson {
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
+
+  private AuditJson() {}
+
+  /** The shared mapper (indented output, NaN allowed). */
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  /** Serializes a result to JSON text. */
+  public static String toJson(AuditResult result) {
+    try {
+      return MAPPER.writeValueAsString(result);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize audit result: " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes {@code result} to {@code file} atomically. */
+  public static void write(Path file, AuditResult result) {
+    AtomicFiles.writeString(file, toJson(result));
+  }
+
+  /**
+   * Reads an audit.json, refusing files that are not JSON, lack {@code schemaVersion} or carry a
+   * version this code does not know. Errors are one line naming the file and the field.
+   */
+  public static AuditResult read(Path file) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": not a readable audit.json (" + firstLine(e.getMessage()) + ")", e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException(file + ": not an audit.json (top level is not an object)");
+    }
+    JsonNode v = root.get("schemaVersion");
+    if (v == null || !v.isInt()) {
+      throw new IllegalArgumentException(file + ": missing field 'schemaVersion' (not an lcnn audit.json)");
+    }
+    if (v.asInt() != AuditResult.SCHEMA_VERSION) {
+      throw new IllegalArgumentException(
+          file + ": field 'schemaVersion' is " + v.asInt() + ", this lcnn reads " + AuditResult.SCHEMA_VERSION);
+    }
+    for (String field : new String[] {"model", "settings", "splits"}) {
+      if (!root.hasNonNull(field)) {
+        throw new IllegalArgumentException(file + ": missing field '" + field + "'");
+      }
+    }
+    try {
+      return MAPPER.treeToValue(root, AuditResult.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(file + ": bad audit.json (" + firstLine(e.getOriginalMessage()) + ")", e);
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "unknown error";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

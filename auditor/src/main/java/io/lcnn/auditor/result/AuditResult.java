@@ -1,0 +1,43 @@
+package io.lcnn.auditor.result;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The contract between the auditor and everything that reads its output (reports, gates): the
+ * content of {@code audit.json}. Optional blocks are null when the audit did not run them.
+ *
+ * @param schemaVersion version of this layout; readers refuse versions they do not know
+ * @param tool tool name and version that wrote the file, e.g. {@code "lcnn 0.1.0"}
+ * @param createdAt ISO-8601 instant the audit finished
+ * @param model what was audited and how it was differentiated
+ * @param settings every setting the audit ran with
+ * @param splits per-split geometry, keyed {@code "test"} and (when given) {@code "train"}
+ * @param trainTestDiscrepancy paper Table 3 figures; null without a train split
+ * @param selfCheck exact-vs-finite-difference agreement on a few samples
+ * @param attacks l2 attacks (issue 4); null when not run
+ * @param gradientStability relative gradient change under noise; null when not run
+ * @param maskingChecks gradient-masking checks; null when not run
+ * @param artifacts arrays saved next to audit.json for the report (paths relative to it)
+ * @param gate gate rule outcomes when a policy was applied; null otherwise
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record AuditResult(
+    int schemaVersion,
+    String tool,
+    String createdAt,
+    ModelInfo model,
+    AuditSettings settings,
+    Map<String, SplitResult> splits,
+    Discrepancy trainTestDiscrepancy,
+    SelfCheck selfCheck,
+    AttackResults attacks,
+    GradientStability gradientStability,
+    List<MaskingCheck> maskingChecks,
+    Artifacts artifacts,
+    List<GateOutcome> gate) {
+
+  /** The schema version this code writes and reads. */
+  public static final int SCHEMA_VERSION = 1;
+}

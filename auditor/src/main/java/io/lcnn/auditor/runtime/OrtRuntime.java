@@ -1,0 +1,85 @@
+package io.lcnn.auditor.runtime;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.io.PrintStream;
+
+/**
+ * Opens ONNX Runtime sessions on the requested device. CUDA is tried when asked for (or with
+ * {@link Device#AUTO}); when it is not usable the session falls back to the CPU and one line
+ * saying so goes to the notice stream. Sessions opened by one runtime share its device choice.
+ */
+public final class OrtRuntime {
+  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+  private final Device requested;
+  private final int threads;
+  private final PrintStream notices;
+  private Boolean cudaUsable;
+
+  /**
+   * @param requested the device asked for
+   * @param threads intra-op threads (0 lets ONNX Runtime choose)
+   * @param notices where the one-line fallback notice goes (e.g. System.err)
+   */
+  public OrtRuntime(Device requested, int threads, PrintStream notices) {
+    this.requested = requested;
+    this.threads = threads;
+    this.notices = notices;
+  }
+
+  /** A CPU runtime with the given thread count and notices on stderr. */
+  public static OrtRuntime cpu(int threads) {
+    return new OrtRuntime(Device.CPU, threads, System.err);
+  }
+
+  /** The shared ONNX Runtime environment. */
+  public OrtEnvironment environment() {
+    return env;
+  }
+
+  /** The provider sessions run on: {@code "CUDA"} or {@code "CPU"} (decided at the first session). */
+  public String provider() {
+    return Boolean.TRUE.equals(cudaUsable) ? "CUDA" : "CPU";
+  }
+
+  /** Opens a session on a serialized model. */
+  public OrtSession open(byte[] model) throws OrtException {
+    if (requested != Device.CPU && cudaUsable == null) {
+      try (OrtSession.SessionOptions probe = options(true)) {
+        OrtSession s = env.createSession(model, probe);
+        cudaUsable = true;
+        return s;
+      } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
+        cudaUsable = false;
+        notices.println("notice: CUDA is not usable (" + oneLine(e.getMessage()) + "); running on CPU");
+      }
+    }
+    try (OrtSession.SessionOptions opts = options(Boolean.TRUE.equals(cudaUsable))) {
+      return env.createSession(model, opts);
+    }
+  }
+
+  private OrtSession.SessionOptions options(boolean cuda) throws OrtException {
+    OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+    o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    if (threads > 0) {
+      o.setIntraOpNumThreads(threads);
+    }
+    o.setInterOpNumThreads(1);
+    if (cuda) {
+      o.addCUDA(0);
+    }
+    return o;
+  }
+
+  private static String oneLine(String s) {
+    if (s == null) {
+      return "no detail";
+    }
+    String t = s.strip();
+    int nl = t.indexOf('\n');
+    t = nl < 0 ? t : t.substring(0, nl);
+    return t.length() > 160 ? t.substring(0, 160) + "…" : t;
+  }
+}

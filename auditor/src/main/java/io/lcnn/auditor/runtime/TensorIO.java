@@ -1,0 +1,64 @@
+package io.lcnn.auditor.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.lcnn.datasets.FloatTensor;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs an ONNX Runtime session on float32 and int64 inputs and returns float32 outputs as
+ * {@link FloatTensor}s, closing every native tensor it made.
+ */
+public final class TensorIO {
+  private TensorIO() {}
+
+  /**
+   * Runs {@code session}.
+   *
+   * @param floats float32 inputs by name
+   * @param int64s int64 inputs by name (1-D, e.g. labels)
+   * @param outputs names of the outputs wanted
+   * @return the requested outputs, as float32, by name
+   */
+  public static Map<String, FloatTensor> run(
+      OrtSession session,
+      Map<String, FloatTensor> floats,
+      Map<String, long[]> int64s,
+      List<String> outputs) {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    Map<String, OnnxTensor> in = new HashMap<>();
+    try {
+      for (var e : floats.entrySet()) {
+        in.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue().data()), e.getValue().shape()));
+      }
+      for (var e : int64s.entrySet()) {
+        in.put(e.getKey(), OnnxTensor.createTensor(env, LongBuffer.wrap(e.getValue()), new long[] {e.getValue().length}));
+      }
+      Map<String, FloatTensor> out = new LinkedHashMap<>();
+      try (OrtSession.Result r = session.run(in, new java.util.LinkedHashSet<>(outputs))) {
+        for (String name : outputs) {
+          OnnxValue v = r.get(name).orElseThrow(() -> new IllegalStateException("no output " + name));
+          OnnxTensor t = (OnnxTensor) v;
+          long[] shape = t.getInfo().getShape();
+          FloatBuffer fb = t.getFloatBuffer();
+          float[] data = new float[fb.remaining()];
+          fb.get(data);
+          out.put(name, new FloatTensor(shape, data));
+        }
+      }
+      return out;
+    } catch (OrtException e) {
+      throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
+    } finally {
+      in.values().forEach(OnnxTensor::close);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package io.lcnn.datasets;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes files so that readers never see a half-written one: the bytes go to a temporary file in
+ * the same folder, which is then moved over the target.
+ */
+public final class AtomicFiles {
+  private AtomicFiles() {}
+
+  /** Writes {@code bytes} to {@code target} atomically, creating parent folders. */
+  public static void write(Path target, byte[] bytes) {
+    Path abs = target.toAbsolutePath();
+    try {
+      Files.createDirectories(abs.getParent());
+      Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+      try {
+        Files.write(tmp, bytes);
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(target + ": cannot write (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** Writes a UTF-8 string to {@code target} atomically. */
+  public static void writeString(Path target, String text) {
+    write(target, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+}
