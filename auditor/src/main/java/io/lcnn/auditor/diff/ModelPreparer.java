@@ -23,7 +23,9 @@ public final class ModelPreparer {
   private final OnnxMl.ModelProto model;
   private final String label;
   private final long opset;
-  private final TensorFacts facts;
+  private final java.util.Map<String, Integer> ranks = new java.util.HashMap<>();
+  private final java.util.Map<String, Integer> dtypes = new java.util.HashMap<>();
+  private final java.util.Map<String, long[]> initShapes = new java.util.HashMap<>();
   private final List<NodeProto> out = new ArrayList<>();
   private final List<OnnxMl.TensorProto> inits = new ArrayList<>();
   private final List<UnsupportedOpsException.Blocker> blockers = new ArrayList<>();
@@ -35,7 +37,17 @@ public final class ModelPreparer {
     this.model = model;
     this.label = label;
     this.opset = opsetOf(model);
-    this.facts = opset < MIN_OPSET ? ShapeProbe.probe(model, label) : null;
+    for (OnnxMl.TensorProto t : model.getGraph().getInitializerList()) {
+      ranks.put(t.getName(), t.getDimsCount());
+      dtypes.put(t.getName(), t.getDataType());
+      initShapes.put(t.getName(), t.getDimsList().stream().mapToLong(Long::longValue).toArray());
+    }
+    for (OnnxMl.ValueInfoProto v : model.getGraph().getInputList()) {
+      if (v.getType().getTensorType().hasShape()) {
+        ranks.putIfAbsent(v.getName(), v.getType().getTensorType().getShape().getDimCount());
+      }
+      dtypes.putIfAbsent(v.getName(), v.getType().getTensorType().getElemType());
+    }
     for (NodeProto n : model.getGraph().getNodeList()) {
       used.addAll(n.getOutputList());
       consumed.addAll(n.getInputList());
@@ -101,11 +113,12 @@ public final class ModelPreparer {
   private void rewrite(NodeProto n0) {
     NodeProto n = Attrs.without(n0, "consumed_inputs", "is_test").build();
     String op = n.getOpType();
+    propagateRank(n);
     switch (op) {
       case "Add", "Sub", "Mul", "Div", "Pow", "And", "Or", "Xor", "Equal", "Greater", "Less", "PRelu", "Gemm" -> {
         if (opset < 7 && Attrs.has(n, "axis") && Attrs.i(n, "broadcast", 0) != 0 && !op.equals("Gemm")) {
           long axis = Attrs.i(n, "axis", 0);
-          if (facts.rank(n.getInput(1)) + axis != facts.rank(n.getInput(0))) {
+          if (rank(n.getInput(1)) < 0 || rank(n.getInput(1)) + axis != rank(n.getInput(0))) {
             block(n, "legacy broadcast with axis=" + axis);
           }
         }
@@ -200,15 +213,52 @@ public final class ModelPreparer {
     }
   }
 
+  /** Records output ranks and element types where they follow simply from the inputs. */
+  private void propagateRank(NodeProto n) {
+    if (n.getInputCount() == 0 || n.getOutputCount() == 0) {
+      return;
+    }
+    Integer r = ranks.get(n.getInput(0));
+    Integer dt = dtypes.get(n.getInput(0));
+    if (dt != null) {
+      dtypes.put(n.getOutput(0), dt);
+    }
+    switch (n.getOpType()) {
+      case "Gemm", "Flatten" -> ranks.put(n.getOutput(0), 2);
+      case "Add", "Sub", "Mul", "Div", "Pow", "Sum", "Max", "Min", "PRelu" -> {
+        int m = -1;
+        for (String i : n.getInputList()) {
+          m = Math.max(m, ranks.getOrDefault(i, -100));
+        }
+        if (m >= 0) {
+          ranks.put(n.getOutput(0), m);
+        }
+      }
+      case "Relu", "LeakyRelu", "Elu", "Selu", "Sigmoid", "Tanh", "Softplus", "Softsign", "Exp", "Log", "Sqrt", "Abs",
+          "Neg", "Clip", "Dropout", "Identity", "BatchNormalization", "Conv", "ConvTranspose", "MaxPool", "AveragePool",
+          "Softmax", "LogSoftmax", "HardSigmoid", "Erf", "Cast", "InstanceNormalization", "Pad", "Transpose",
+          "GlobalAveragePool", "GlobalMaxPool" -> {
+        if (r != null) {
+          ranks.put(n.getOutput(0), r);
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private int rank(String name) {
+    return ranks.getOrDefault(name, -1);
+  }
+
   private void softmax(NodeProto n) {
     if (opset >= 13) {
       out.add(n);
       return;
     }
     String x = n.getInput(0);
-    int r = facts.rank(x);
-    long axis = BackwardStep.axis(Attrs.i(n, "axis", 1), r);
-    if (axis == r - 1) {
+    int r = rank(x);
+    long axis = Attrs.i(n, "axis", 1);
+    if (r > 0 && BackwardStep.axis(axis, r) == r - 1) {
       out.add(Attrs.without(n, "axis").addAttribute(Attrs.i("axis", -1)).build());
       return;
     }
@@ -226,8 +276,11 @@ public final class ModelPreparer {
 
   private void prelu(NodeProto n) {
     String slope = n.getInput(1);
-    long[] s = facts.shape(slope);
-    int r = facts.rank(n.getInput(0));
+    long[] s = initShapes.get(slope);
+    int r = rank(n.getInput(0));
+    if (s != null && s.length == 1 && s[0] > 1 && r < 0) {
+      block(n, "rank of the input is unknown");
+    }
     if (s != null && s.length == 1 && s[0] > 1 && r > 2) {
       long[] dims = new long[r - 1];
       java.util.Arrays.fill(dims, 1);
@@ -261,7 +314,7 @@ public final class ModelPreparer {
 
   private String real(double v, String like) {
     String name = fresh("scalar");
-    int dt = facts.dtype(like);
+    int dt = dtypes.getOrDefault(like, 0);
     inits.add(Tensors.real(name, dt == 0 ? Tensors.FLOAT : dt, new long[0], v));
     return name;
   }
