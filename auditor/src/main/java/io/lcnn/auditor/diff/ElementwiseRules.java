@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Rules of one-input element-wise ops: activations (Relu, LeakyRelu, PRelu, Elu, Selu, Softplus,
- * Sigmoid, Tanh, HardSigmoid, HardSwish, Erf), Exp, Log, Sqrt, Abs, Clip, Reciprocal, Neg,
+ * Sigmoid, Tanh, HardSigmoid, HardSwish, Erf), Exp, Log, Sqrt, Sin, Cos, Abs, Clip, Reciprocal, Neg,
  * Identity, Dropout (inference), float casts, and the piecewise-constant ops whose derivative
  * is zero. Masks of kinks (x > 0, clip bounds) are boolean values, so a second differentiation
  * treats them as constants.
@@ -90,6 +90,8 @@ final class ElementwiseRules {
       s.add(0, s.op("Mul", s.grad(0), s.op("Mul", e, s.scalar(2 / Math.sqrt(Math.PI), x))));
     });
     t.put("Exp", s -> s.add(0, s.op("Mul", s.grad(0), s.out(0))));
+    t.put("Sin", s -> s.add(0, s.op("Mul", s.grad(0), s.op("Cos", s.in(0)))));
+    t.put("Cos", s -> s.add(0, s.op("Neg", s.op("Mul", s.grad(0), s.op("Sin", s.in(0))))));
     t.put("Log", s -> s.add(0, s.op("Div", s.grad(0), s.in(0))));
     t.put("Sqrt", s -> s.add(0, s.op("Div", s.grad(0), s.op("Mul", s.out(0), s.scalar(2, s.out(0))))));
     t.put("Reciprocal", s -> s.add(0, s.op("Neg", s.op("Mul", s.grad(0), s.op("Mul", s.out(0), s.out(0))))));

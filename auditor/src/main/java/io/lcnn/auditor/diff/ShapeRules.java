@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Rules of ops that move values without arithmetic: Reshape, Flatten, Squeeze, Unsqueeze (the
  * adjoint is reshaped back), Transpose (inverse permutation), Concat ↔ Split, Slice ↔ Pad
- * (constant mode, unit steps), Expand (summed back), and GatherElements ↔ ScatterElements.
+ * (constant mode, unit steps), Expand (summed back), Tile (summed over the copies), and
+ * GatherElements ↔ ScatterElements.
  */
 final class ShapeRules {
   private ShapeRules() {}
@@ -32,6 +33,31 @@ final class ShapeRules {
       s.add(0, s.emit().op("Transpose", List.of(s.grad(0)), Attrs.ints("perm", inv)));
     });
     t.put("Expand", s -> s.addBroadcast(0, s.grad(0)));
+    t.put("Tile", new GradientRule() {
+      @Override
+      public void backward(BackwardStep s) {
+        long[] dims = s.shape(s.in(0));
+        long[] reps = s.facts().constInts(s.in(1));
+        long[] split = new long[2 * dims.length];
+        long[] axes = new long[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+          split[2 * i] = reps[i];
+          split[2 * i + 1] = dims[i];
+          axes[i] = 2L * i;
+        }
+        String r = s.op("Reshape", s.grad(0), s.emit().ints(split));
+        s.add(0, s.emit().reduceSum(r, axes, false));
+      }
+
+      @Override
+      public String refusal(BackwardStep s) {
+        if (s.facts().constInts(s.in(1)) == null) {
+          return "repeats are not constants";
+        }
+        long dynamic = java.util.Arrays.stream(s.shape(s.in(0))).filter(d -> d < 0).count();
+        return dynamic > 1 ? "more than one dynamic axis" : null;
+      }
+    });
     t.put("Concat", new GradientRule() {
       @Override
       public void backward(BackwardStep s) {
