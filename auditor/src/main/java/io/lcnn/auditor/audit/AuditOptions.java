@@ -110,4 +110,10 @@ public record AuditOptions(
     return new AuditOptions(curvatureEpsilon, solver, maxIterations, tolerance, batchSize, threads, device,
         seed, maxSamples, outputKind, gradients, fdGradientStep, fdHvpStep, selfCheckSamples, fdRowsPerCall);
   }
+
+  /** A copy whose self-check uses {@code n} samples (0 skips it). */
+  public AuditOptions withSelfCheckSamples(int n) {
+    return new AuditOptions(curvatureEpsilon, eigenSolver, eigenMaxIterations, eigenTolerance, batchSize, threads, device,
+        seed, maxSamples, outputKind, gradients, fdGradientStep, fdHvpStep, n, fdRowsPerCall);
+  }
 }
