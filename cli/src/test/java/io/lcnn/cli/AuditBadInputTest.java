@@ -49,7 +49,7 @@ class AuditBadInputTest {
         new Case("missing-inputs-file", "x.npy"));
   }
 
-  @ParameterizedTest
+  @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void badInputGivesOneLineExit2AndNoAuditJson(Case c) throws IOException {
     byte[] model = Files.readAllBytes(DIR.resolve("model.onnx"));
