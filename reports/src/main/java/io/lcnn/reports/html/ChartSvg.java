@@ -192,10 +192,38 @@ public final class ChartSvg {
     LogAxis a = new LogAxis(label);
     a.setBase(10);
     a.setSmallestValue(1e-12);
-    a.setNumberFormatOverride(new java.text.DecimalFormat("0.###E0"));
+    a.setNumberFormatOverride(new DecadeFormat());
+    a.setTickUnit(new NumberTickUnit(1));
+    a.setMinorTickCount(9);
     a.setMinorTickMarksVisible(true);
     style(a);
     return a;
+  }
+
+  /** Labels for decade ticks: plain decimals from 0.001 to 10⁵, powers of ten otherwise. */
+  private static final class DecadeFormat extends java.text.NumberFormat {
+    @Override
+    public StringBuffer format(double v, StringBuffer sb, java.text.FieldPosition pos) {
+      double a = Math.abs(v);
+      if (a == 0 || (a >= 1e-3 && a < 1e5)) {
+        return sb.append(new java.text.DecimalFormat("0.######", java.text.DecimalFormatSymbols.getInstance(
+            java.util.Locale.ROOT)).format(v));
+      }
+      long exp = Math.round(Math.log10(a));
+      double mant = v / Math.pow(10, exp);
+      return sb.append(Math.abs(mant - Math.signum(mant)) < 1e-9 ? (mant < 0 ? "-" : "") + "1e" + exp
+          : String.format(java.util.Locale.ROOT, "%.2ge%d", mant, exp));
+    }
+
+    @Override
+    public StringBuffer format(long v, StringBuffer sb, java.text.FieldPosition pos) {
+      return format((double) v, sb, pos);
+    }
+
+    @Override
+    public Number parse(String source, java.text.ParsePosition pos) {
+      throw new UnsupportedOperationException();
+    }
   }
 
   private static NumberAxis linearAxis(String label) {
