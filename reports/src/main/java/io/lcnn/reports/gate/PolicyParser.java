@@ -59,32 +59,42 @@ public final class PolicyParser {
     }
     String split = root.has("split") ? text(root, "split") : "test";
     List<GateRule> rules = new ArrayList<>();
-    for (Quantity q : Quantity.values()) {
-      String key = "max-" + q.key();
-      for (Map.Entry<String, Double> e : numberMap(root, key).entrySet()) {
-        rules.add(field(key + "." + e.getKey(),
-            () -> new StatLimitRule(q, Statistic.parse(e.getKey()), e.getValue(), split)));
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      switch (key) {
+        case "max-curvature", "max-grad-norm", "max-hessian-norm" -> {
+          Quantity q = Quantity.parse(key.substring(4));
+          for (Map.Entry<String, Double> e : numberMap(root, key).entrySet()) {
+            rules.add(field(key + "." + e.getKey(),
+                () -> new StatLimitRule(q, Statistic.parse(e.getKey()), e.getValue(), split)));
+          }
+        }
+        case "min-accuracy" -> rules.add(new MinAccuracyRule(number(root.get(key), key), split));
+        case "min-robust-accuracy" -> {
+          for (Map.Entry<String, Double> e : numberMap(root, key).entrySet()) {
+            rules.add(field(key + "." + e.getKey(), () -> new MinRobustAccuracyRule(parseNumber(e.getKey()), e.getValue())));
+          }
+        }
+        case "max-discrepancy" -> {
+          for (Map.Entry<String, Double> e : numberMap(root, key).entrySet()) {
+            rules.add(field(key + "." + e.getKey(), () -> new MaxDiscrepancyRule(Quantity.parse(e.getKey()), e.getValue())));
+          }
+        }
+        case "require-exact" -> {
+          if (bool(root, key)) {
+            rules.add(new RequireExactRule());
+          }
+        }
+        case "require-masking-checks" -> {
+          if (bool(root, key)) {
+            rules.add(new MaskingChecksRule());
+          }
+        }
+        case "max-self-check-error" -> rules.add(new MaxSelfCheckErrorRule(number(root.get(key), key)));
+        default -> {
+          // split, baseline, max-regression and description are read below or are comments
+        }
       }
-    }
-    if (root.has("min-accuracy")) {
-      rules.add(new MinAccuracyRule(number(root.get("min-accuracy"), "min-accuracy"), split));
-    }
-    for (Map.Entry<String, Double> e : numberMap(root, "min-robust-accuracy").entrySet()) {
-      rules.add(field("min-robust-accuracy." + e.getKey(),
-          () -> new MinRobustAccuracyRule(parseNumber(e.getKey()), e.getValue())));
-    }
-    for (Map.Entry<String, Double> e : numberMap(root, "max-discrepancy").entrySet()) {
-      rules.add(field("max-discrepancy." + e.getKey(),
-          () -> new MaxDiscrepancyRule(Quantity.parse(e.getKey()), e.getValue())));
-    }
-    if (bool(root, "require-exact")) {
-      rules.add(new RequireExactRule());
-    }
-    if (bool(root, "require-masking-checks")) {
-      rules.add(new MaskingChecksRule());
-    }
-    if (root.has("max-self-check-error")) {
-      rules.add(new MaxSelfCheckErrorRule(number(root.get("max-self-check-error"), "max-self-check-error")));
     }
     Path baseline = root.has("baseline") ? dir.resolve(text(root, "baseline")) : null;
     double margin = 0;
