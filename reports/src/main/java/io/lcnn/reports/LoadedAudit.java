@@ -42,6 +42,20 @@ public record LoadedAudit(Path file, String name, AuditResult result) {
     return new LoadedAudit(file, newName, result);
   }
 
+  /** The audits with repeated display names made unique by appending " (2)", " (3)", …. */
+  public static java.util.List<LoadedAudit> uniqueNames(java.util.List<LoadedAudit> audits) {
+    java.util.List<LoadedAudit> out = new java.util.ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (LoadedAudit a : audits) {
+      String n = a.name();
+      for (int k = 2; !seen.add(n); k++) {
+        n = a.name() + " (" + k + ")";
+      }
+      out.add(n.equals(a.name()) ? a : a.withName(n));
+    }
+    return out;
+  }
+
   private static String defaultName(Path file) {
     Path parent = file.toAbsolutePath().normalize().getParent();
     if (parent != null && parent.getFileName() != null) {

@@ -5,7 +5,6 @@ import io.lcnn.reports.LoadedAudit;
 import io.lcnn.reports.gate.GateReport;
 import io.lcnn.reports.html.ReportView.ModelView;
 import io.lcnn.reports.html.ReportView.Page;
-import io.lcnn.reports.html.ReportView.Pair;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.loader.ClasspathLoader;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
@@ -57,12 +56,11 @@ public final class HtmlReport {
     if (audits.isEmpty()) {
       throw new IllegalArgumentException("a report needs at least one audit");
     }
-    List<LoadedAudit> named = uniqueNames(audits);
+    List<LoadedAudit> named = LoadedAudit.uniqueNames(audits);
     List<ModelView> models = new ArrayList<>();
     for (int i = 0; i < named.size(); i++) {
       models.add(ModelViews.build(named.get(i), i));
     }
-    List<Pair> notes = new ArrayList<>();
     Page page = new Page(
         "lcnn audit report",
         named.stream().map(LoadedAudit::name).collect(Collectors.joining(" · ")),
@@ -75,7 +73,6 @@ public final class HtmlReport {
         ReportCharts.stability(named),
         ReportCharts.stabilityTables(named),
         ReportCharts.robustness(named),
-        notes,
         generator);
     String script = resource(SCRIPT);
     Map<String, Object> ctx = new HashMap<>();
@@ -96,17 +93,6 @@ public final class HtmlReport {
   /** Renders and writes the page to {@code out} atomically. */
   public static void write(Path out, List<LoadedAudit> audits, Map<String, GateReport> gates, String generator) {
     AtomicFiles.writeString(out, render(audits, gates, generator));
-  }
-
-  /** Display names made unique by appending " (2)", " (3)", … to repeats. */
-  private static List<LoadedAudit> uniqueNames(List<LoadedAudit> audits) {
-    List<LoadedAudit> out = new ArrayList<>();
-    Map<String, Integer> seen = new HashMap<>();
-    for (LoadedAudit a : audits) {
-      int k = seen.merge(a.name(), 1, Integer::sum);
-      out.add(k == 1 ? a : a.withName(a.name() + " (" + k + ")"));
-    }
-    return out;
   }
 
   private static String resource(String name) {

@@ -81,10 +81,10 @@ public final class ReportView {
    * @param stability stability chart, or null when not run
    * @param stabilityTables per model stability figures
    * @param robustness robust accuracy chart, or null when not run
-   * @param notes "not run" notes keyed by section
+   * @param generator tool name and version for the footer
    */
   public record Page(
       String title, String subtitle, Verdict verdict, List<ModelView> models, Table table1, Table table2,
       Table table3, List<Chart> distributions, Chart stability, List<Table> stabilityTables, Chart robustness,
-      List<Pair> notes, String generator) {}
+      String generator) {}
 }
