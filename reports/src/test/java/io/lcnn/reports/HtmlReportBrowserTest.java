@@ -4,9 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lcnn.reports.gate.Gate;
+import io.lcnn.reports.gate.GateReport;
+import io.lcnn.reports.gate.MinRobustAccuracyRule;
+import io.lcnn.reports.gate.Policy;
+import io.lcnn.reports.gate.Quantity;
+import io.lcnn.reports.gate.RequireExactRule;
+import io.lcnn.reports.gate.StatLimitRule;
+import io.lcnn.reports.gate.Statistic;
 import io.lcnn.reports.html.HtmlReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -32,7 +41,13 @@ class HtmlReportBrowserTest {
     assertTrue(HeadlessChromium.available(), "install Debian's chromium (apt-get install chromium); .ci/run does");
     List<LoadedAudit> audits = ReportFixtures.pair(tmp.resolve("audits"));
     Path html = tmp.resolve("report.html");
-    HtmlReport.write(html, audits, Map.of(), "lcnn test");
+    Policy policy = Policy.of(List.of(new StatLimitRule(Quantity.CURVATURE, Statistic.MEAN, 100, "test"),
+        new MinRobustAccuracyRule(0.1, 0.45), new RequireExactRule()));
+    Map<String, GateReport> gates = new LinkedHashMap<>();
+    for (LoadedAudit a : audits) {
+      gates.put(a.name(), Gate.evaluate(a.name(), a.result(), policy));
+    }
+    HtmlReport.write(html, audits, gates, "lcnn test");
 
     HeadlessChromium.Run run = HeadlessChromium.dumpDom(html, tmp.resolve("profile"));
     String dom = run.stdout();
@@ -52,6 +67,8 @@ class HtmlReportBrowserTest {
     }
     assertEquals(2 * 6 * 4, count(dom, "<img src=\"data:image/png;base64,"), "gallery images (2 models x 6 samples x 4)");
     assertEquals(0, count(dom, "src=\"http") + count(dom, "href=\"http"), "the page must not reference the network");
+    assertTrue(dom.contains("<section id=\"verdict\" class=\"verdict fail\">"), "standard breaks the curvature rule");
+    assertEquals(6, count(dom, "<li><span class=\"badge "), "3 rules x 2 models in the banner");
 
     Path shots = Path.of("target", "report-screenshots");
     Files.createDirectories(shots);
