@@ -75,6 +75,20 @@ class HtmlReportContentTest {
     assertEquals(2, HtmlReportBrowserTest.count(page, "max-curvature mean=100: mean curvature on test"));
   }
 
+  @Test
+  void gateOutcomesStoredInTheAuditShowInTheBannerWithoutAPolicy() {
+    LoadedAudit a = ReportFixtures.pair(tmp).get(1);
+    io.lcnn.auditor.result.AuditResult r = a.result();
+    io.lcnn.auditor.result.AuditResult gated = new io.lcnn.auditor.result.AuditResult(r.schemaVersion(), r.tool(),
+        r.createdAt(), r.model(), r.settings(), r.splits(), r.trainTestDiscrepancy(), r.selfCheck(), r.attacks(),
+        r.gradientStability(), r.maskingChecks(), r.artifacts(),
+        List.of(new io.lcnn.auditor.result.GateOutcome("min-accuracy 0.95", false, 0.883, 0.95, "accuracy on test = 0.883 < 0.95")));
+    String page = HtmlReport.render(List.of(new LoadedAudit(a.file(), "lcnn", gated)), Map.of(), "t");
+    assertTrue(page.contains("class=\"verdict fail\""));
+    assertTrue(page.contains("gate stored in audit.json"));
+    assertTrue(page.contains("min-accuracy 0.95: accuracy on test = 0.883 &lt; 0.95"));
+  }
+
   private static double mean(LoadedAudit a) {
     return a.result().splits().get("test").samples().stream().mapToDouble(SampleGeometry::curvature).average().orElseThrow();
   }

@@ -37,7 +37,7 @@ public final class HtmlReport {
       .loader(new ClasspathLoader(HtmlReport.class.getClassLoader()))
       .autoEscaping(true)
       .defaultEscapingStrategy("html")
-      .strictVariables(false)
+      .strictVariables(true)
       .newLineTrimming(true)
       .build();
 
