@@ -4,7 +4,6 @@ import io.lcnn.auditor.result.AttackResults;
 import io.lcnn.auditor.result.AuditResult;
 import io.lcnn.auditor.result.GradientStability;
 import io.lcnn.auditor.result.MaskingCheck;
-import io.lcnn.auditor.result.SampleGeometry;
 import io.lcnn.auditor.result.SplitResult;
 import io.lcnn.auditor.result.SplitSummary;
 import java.nio.file.Path;
@@ -79,16 +78,6 @@ public final class AuditValidator {
     if (r.artifacts() != null && r.artifacts().galleryInputs() != null) {
       c.present("artifacts.galleryIndices", r.artifacts().galleryIndices());
     }
-  }
-
-  /** Sample lookup used by the report: the test sample with the given index, or null. */
-  static SampleGeometry testSample(AuditResult r, int index) {
-    for (SampleGeometry s : r.splits().get("test").samples()) {
-      if (s.index() == index) {
-        return s;
-      }
-    }
-    return null;
   }
 
   private record Checker(Path file) {

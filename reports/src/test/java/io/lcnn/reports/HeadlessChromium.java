@@ -21,6 +21,16 @@ final class HeadlessChromium {
 
   private HeadlessChromium() {}
 
+  /**
+   * Console output and script errors Chromium logged ({@code INFO:CONSOLE:<line>} entries, and any
+   * "Uncaught" or "Refused to" line); the report itself never writes to the console.
+   */
+  static List<String> consoleLines(Run run) {
+    return run.stderr().lines()
+        .filter(l -> l.contains(":CONSOLE") || l.contains("Uncaught") || l.contains("Refused to"))
+        .toList();
+  }
+
   static boolean available() {
     return Files.isExecutable(BINARY);
   }

@@ -41,6 +41,7 @@ class HtmlReportEscapingTest {
     HeadlessChromium.Run run = HeadlessChromium.dumpDom(html, tmp.resolve("profile"));
     assertTrue(run.stdout().contains("data-ready=\"true\""), "page did not load: " + HtmlReportBrowserTest.tail(run.stderr()));
     assertFalse(run.stdout().contains("data-pwned=\""), "injected script ran");
+    assertEquals(List.of(), HeadlessChromium.consoleLines(run), "console output");
     assertFalse(run.stdout().contains("data-errors="), "blocked or failed: " + HtmlReportBrowserTest.attr(run.stdout(), "data-errors"));
   }
 }

@@ -1,7 +1,6 @@
 package io.lcnn.reports.html;
 
 import io.lcnn.auditor.result.AttackResults;
-import io.lcnn.auditor.result.AuditResult;
 import io.lcnn.auditor.result.Discrepancy;
 import io.lcnn.auditor.result.SplitSummary;
 import io.lcnn.reports.LoadedAudit;
@@ -107,9 +106,5 @@ final class ComparisonTables {
 
   static String sortKey(double v) {
     return Double.isNaN(v) ? "NaN" : Double.toString(v);
-  }
-
-  static AuditResult first(List<LoadedAudit> audits) {
-    return audits.get(0).result();
   }
 }

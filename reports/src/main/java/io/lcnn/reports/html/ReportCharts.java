@@ -6,7 +6,6 @@ import io.lcnn.auditor.result.GradientStability.RadiusStability;
 import io.lcnn.auditor.result.SampleGeometry;
 import io.lcnn.auditor.result.SplitResult;
 import io.lcnn.reports.LoadedAudit;
-import io.lcnn.reports.Numbers;
 import io.lcnn.reports.html.ReportView.Cell;
 import io.lcnn.reports.html.ReportView.Chart;
 import io.lcnn.reports.html.ReportView.Table;
@@ -136,9 +135,5 @@ final class ReportCharts {
       n = name + " (" + k + ")";
     }
     return n;
-  }
-
-  static String label(double v) {
-    return Numbers.sig4(v);
   }
 }
