@@ -120,7 +120,8 @@ final class ModelViews {
     AuditResult r = audit.result();
     List<SampleGeometry> all = new ArrayList<>(r.splits().get("test").samples());
     all.sort(Comparator.comparingDouble((SampleGeometry s) -> Double.isNaN(s.curvature()) ? -1 : s.curvature()).reversed());
-    List<Double> breaking = r.attacks() == null ? null : r.attacks().smallestBreakingEps();
+    List<Double> breaking = r.attacks() == null || r.attacks().smallestBreakingEps() == null
+        || r.attacks().smallestBreakingEps().size() != all.size() ? null : r.attacks().smallestBreakingEps();
     List<List<Cell>> rows = new ArrayList<>();
     for (SampleGeometry s : all.subList(0, Math.min(MAX_SAMPLE_ROWS, all.size()))) {
       List<Cell> row = new ArrayList<>(List.of(
