@@ -74,9 +74,9 @@ final class Gallery {
       String amp = null;
       if (adv != null) {
         advUri = PngImages.image(adv.data(), off, layout, range[0], range[1]);
-        Object[] p = PngImages.perturbation(inputs.data(), adv.data(), off, layout, range[0], range[1]);
-        pertUri = (String) p[0];
-        amp = "×" + Numbers.sig4((Double) p[1]);
+        PngImages.Perturbation p = PngImages.perturbation(inputs.data(), adv.data(), off, layout, range[0], range[1]);
+        pertUri = p.uri();
+        amp = "×" + Numbers.sig4(p.amplification());
       }
       String salUri = grads == null ? null : PngImages.saliency(grads.data(), off, layout);
       boolean broken = advPred != null && s != null && advPred != s.label();

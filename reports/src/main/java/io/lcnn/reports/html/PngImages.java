@@ -41,9 +41,9 @@ public final class PngImages {
    * The perturbation {@code adv − clean}, amplified so its largest |component| reaches the ends
    * of the grey scale: 128 + 127·δ/max|δ|.
    *
-   * @return the data URI and the amplification relative to the input range, as {@code [uri, factor]}
+   * @return the data URI and the amplification relative to the input range
    */
-  public static Object[] perturbation(float[] clean, float[] adv, int offset, ImageLayout layout, double lo, double hi) {
+  public static Perturbation perturbation(float[] clean, float[] adv, int offset, ImageLayout layout, double lo, double hi) {
     double m = 0;
     for (int i = 0; i < layout.size(); i++) {
       m = Math.max(m, Math.abs(adv[offset + i] - clean[offset + i]));
@@ -52,8 +52,17 @@ public final class PngImages {
     byte[] px = new byte[layout.size()];
     fill(px, layout, (c, y, x) -> 128 + k * (adv[offset + layout.offset(c, y, x)] - clean[offset + layout.offset(c, y, x)]));
     double factor = m > 0 ? 0.5 * (hi - lo) / m : 0;
-    return new Object[] {encode(px, layout, false), factor};
+    return new Perturbation(encode(px, layout, false), factor);
   }
+
+  /**
+   * An amplified perturbation image.
+   *
+   * @param uri PNG data URI
+   * @param amplification how much the perturbation was magnified relative to the input range:
+   *     a component of size (hi − lo)/(2·amplification) reaches black or white
+   */
+  public record Perturbation(String uri, double amplification) {}
 
   /**
    * Saliency: per pixel the largest |gradient| over channels, divided by its maximum over the
