@@ -34,10 +34,17 @@ public final class ReportView {
    * @param state {@code pass}, {@code fail} or {@code none} (no policy)
    * @param headline one sentence
    * @param verdicts per model, empty when ungated
+   * @param highlights one line per model after the first: its curvature and accuracy against the first
    */
   public record Verdict(String state, String headline, List<ModelVerdict> verdicts, List<String> highlights) {}
 
-  /** One gallery sample. */
+  /**
+   * One gallery sample: PNG data URIs (null when the audit saved no such array).
+   *
+   * @param caption index, label, predictions and curvature
+   * @param amplification the perturbation's magnification, e.g. {@code ×16.4}
+   * @param broken whether the adversarial prediction differs from the label
+   */
   public record GalleryItem(
       String caption, String inputUri, String adversarialUri, String perturbationUri, String amplification,
       String saliencyUri, boolean broken) {}
