@@ -48,6 +48,9 @@ public final class AuditJson {
     JsonNode root;
     try {
       root = MAPPER.readTree(file.toFile());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          file + ": not a complete audit.json (" + firstLine(e.getOriginalMessage()) + where(e) + ")", e);
     } catch (IOException e) {
       throw new IllegalArgumentException(file + ": not a readable audit.json (" + firstLine(e.getMessage()) + ")", e);
     }
@@ -70,8 +73,40 @@ public final class AuditJson {
     try {
       return MAPPER.treeToValue(root, AuditResult.class);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(file + ": bad audit.json (" + firstLine(e.getOriginalMessage()) + ")", e);
+      throw new IllegalArgumentException(
+          file + ": bad audit.json at field '" + fieldPath(e) + "' (" + firstLine(e.getOriginalMessage()) + ")", e);
     }
+  }
+
+  /** " in field 'a/b/0' at line L" for a parse error, from the parser's position when it stopped. */
+  private static String where(JsonProcessingException e) {
+    StringBuilder sb = new StringBuilder();
+    if (e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p && p.getParsingContext() != null) {
+      String pointer = p.getParsingContext().pathAsPointer().toString();
+      if (!pointer.isEmpty()) {
+        sb.append(" in field '").append(pointer.substring(1).replace('/', '.')).append('\'');
+      }
+    }
+    if (e.getLocation() != null) {
+      sb.append(" at line ").append(e.getLocation().getLineNr());
+    }
+    return sb.toString();
+  }
+
+  /** The dotted path of the field a mapping error is about, e.g. {@code splits.test.summary}. */
+  private static String fieldPath(JsonProcessingException e) {
+    if (!(e instanceof com.fasterxml.jackson.databind.JsonMappingException m) || m.getPath().isEmpty()) {
+      return "?";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : m.getPath()) {
+      if (r.getFieldName() != null) {
+        sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
   }
 
   private static String firstLine(String s) {
