@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GradientRulesTest {
   private static final Random RND = new Random(11);
 
-  /** One case: name, input shape, whether pre() must be positive, and the op under test. */
-  record Case(String name, long[] shape, boolean positive, BiFunction<TinyModel, String, String> op) {
+  /** One case: name, input shape, whether pre() must be positive, the model's opset, and the op under test. */
+  record Case(String name, long[] shape, boolean positive, long opset, BiFunction<TinyModel, String, String> op) {
     @Override
     public String toString() {
       return name;
@@ -34,11 +34,15 @@ class GradientRulesTest {
   }
 
   static Case c(String name, long[] shape, BiFunction<TinyModel, String, String> op) {
-    return new Case(name, shape, false, op);
+    return new Case(name, shape, false, 17, op);
+  }
+
+  static Case opset(long opset, String name, long[] shape, BiFunction<TinyModel, String, String> op) {
+    return new Case(name + " (opset " + opset + ")", shape, false, opset, op);
   }
 
   static Case pos(String name, long[] shape, BiFunction<TinyModel, String, String> op) {
-    return new Case(name, shape, true, op);
+    return new Case(name, shape, true, 17, op);
   }
 
   static long[] s(long... d) {
@@ -139,7 +143,12 @@ class GradientRulesTest {
             Attrs.i("axis", 1))),
         c("ScatterElements add", s(2, 3), (m, t) -> m.node("ScatterElements", List.of(
             m.node("Mul", List.of(t, t)), m.ints2(s(2, 2), 0, 0, 2, 0), m.node("Slice", List.of(t, m.ints(0), m.ints(2), m.ints(1)))),
-            Attrs.i("axis", 1), Attrs.s("reduction", "add"))))
+            Attrs.i("axis", 1), Attrs.s("reduction", "add"))),
+        opset(18, "ReduceMean axes input", s(2, 3, 4), (m, t) -> m.node("ReduceMean", List.of(t, m.ints(-1)))),
+        opset(18, "Pad axes input", s(2, 3), (m, t) -> m.node("Pad", List.of(t, m.ints(1, 2), m.real(s(), 0), m.ints(1)))),
+        opset(18, "Split num_outputs", s(2, 6), (m, t) -> m.node("Mul", m.nodes("Split", List.of(t), 2,
+            Attrs.i("axis", 1), Attrs.i("num_outputs", 2)))),
+        opset(21, "Softmax", s(2, 5), unary("Softmax")))
         .map(Arguments::of);
   }
 
@@ -183,7 +192,7 @@ class GradientRulesTest {
     }
 
     static Run of(Case k, int dtype) throws OrtException, NotInDouble {
-      TinyModel m = new TinyModel(dtype);
+      TinyModel m = new TinyModel(dtype).opset(k.opset());
       String pre = m.node(k.positive() ? "Sigmoid" : "Tanh", List.of("x"));
       String u = k.op().apply(m, pre);
       OnnxMl.ModelProto proto = m.build(k.shape(), m.node("Mul", List.of(u, u)));

@@ -26,6 +26,10 @@ class ClassifierLossHeadTest {
 
   /** A model applying the given ops in a chain to x: Identity (logits), Softmax (probabilities). */
   private static OnnxModelFile model(String... ops) {
+    return model(17, ops);
+  }
+
+  private static OnnxModelFile model(long opset, String... ops) {
     OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("head");
     for (int i = 0; i < ops.length; i++) {
       g.addNode(OnnxMl.NodeProto.newBuilder().setOpType(ops[i]).setName("n" + i).addInput(i == 0 ? "x" : "h" + i)
@@ -39,7 +43,7 @@ class ClassifierLossHeadTest {
     g.addInput(OnnxMl.ValueInfoProto.newBuilder().setName("x").setType(t));
     g.addOutput(OnnxMl.ValueInfoProto.newBuilder().setName("y").setType(t));
     OnnxMl.ModelProto m = OnnxMl.ModelProto.newBuilder().setIrVersion(8)
-        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(17)).setGraph(g).build();
+        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(opset)).setGraph(g).build();
     return OnnxModelFile.parse(Path.of(String.join("-", ops) + ".onnx"), m.toByteArray());
   }
 
@@ -54,6 +58,11 @@ class ClassifierLossHeadTest {
   @Test
   void logitsModelMatchesClosedFormsIncludingConfidentSamples() {
     check(model("Identity"), OutputKind.LOGITS, new int[] {0, 1, 2, 3, 4});
+  }
+
+  @Test
+  void logitsModelAtOpset18UsesTheInputFormOfReductions() {
+    check(model(18, "Identity"), OutputKind.LOGITS, new int[] {0, 1, 2, 3, 4});
   }
 
   @Test
