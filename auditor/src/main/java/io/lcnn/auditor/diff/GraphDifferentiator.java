@@ -113,7 +113,7 @@ public final class GraphDifferentiator {
     e2.node("Identity", List.of(hv == null ? e2.zerosLike(x) : hv), List.of(DifferentiatedModel.HVP));
     h.clearOutput();
     h.addOutput(typed(DifferentiatedModel.HVP, facts.dtype(x)));
-    return new DifferentiatedModel(gradient, hm.build(), x, y);
+    return new DifferentiatedModel(gradient, hm.build(), x, y, kind == null ? 0 : yShape[1]);
   }
 
   private static boolean isLastAxis(OnnxMl.NodeProto softmax) {

@@ -102,6 +102,10 @@ public final class ExactOracles implements AutoCloseable {
     }
     long[] y = new long[labels.length];
     for (int i = 0; i < y.length; i++) {
+      if (labels[i] < 0 || labels[i] >= graphs.classes()) {
+        throw new IllegalArgumentException("label " + labels[i] + " of sample " + i + " is outside [0, "
+            + graphs.classes() + ")");
+      }
       y[i] = labels[i];
     }
     Map<String, FloatTensor> floats = v == null ? Map.of(graphs.input(), x)

@@ -75,6 +75,15 @@ class ClassifierLossHeadTest {
     check(model("Softmax"), OutputKind.PROBABILITIES, new int[] {0, 1, 2, 3, 4});
   }
 
+  @Test
+  void labelsOutsideTheClassesAreRefused() {
+    try (ExactOracles o = ExactOracles.create(model("Identity"), OrtRuntime.cpu(1), OutputKind.LOGITS)) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> o.gradient().gradient(tensor(LOGITS, new int[] {0, 1}), new int[] {1, 4}));
+      assertEquals("label 4 of sample 1 is outside [0, 4)", e.getMessage());
+    }
+  }
+
   private static void check(OnnxModelFile model, OutputKind kind, int[] use) {
     int[] labels = new int[use.length];
     for (int i = 0; i < use.length; i++) {
