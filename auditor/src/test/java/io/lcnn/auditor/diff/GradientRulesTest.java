@@ -144,6 +144,12 @@ class GradientRulesTest {
         c("ScatterElements add", s(2, 3), (m, t) -> m.node("ScatterElements", List.of(
             m.node("Mul", List.of(t, t)), m.ints2(s(2, 2), 0, 0, 2, 0), m.node("Slice", List.of(t, m.ints(0), m.ints(2), m.ints(1)))),
             Attrs.i("axis", 1), Attrs.s("reduction", "add"))),
+        c("LayerNormalization last axis", s(2, 3, 4), (m, t) -> m.node("LayerNormalization",
+            List.of(t, m.random(4), m.random(4)))),
+        c("LayerNormalization axis 1", s(2, 3, 2), (m, t) -> m.node("LayerNormalization",
+            List.of(t, m.random(3, 2)), Attrs.i("axis", 1), Attrs.f("epsilon", 1e-3))),
+        c("InstanceNormalization", s(2, 3, 2, 3), (m, t) -> m.node("InstanceNormalization",
+            List.of(t, m.random(3), m.random(3)))),
         opset(18, "ReduceMean axes input", s(2, 3, 4), (m, t) -> m.node("ReduceMean", List.of(t, m.ints(-1)))),
         opset(18, "Pad axes input", s(2, 3), (m, t) -> m.node("Pad", List.of(t, m.ints(1, 2), m.real(s(), 0), m.ints(1)))),
         opset(18, "Split num_outputs", s(2, 6), (m, t) -> m.node("Mul", m.nodes("Split", List.of(t), 2,
