@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * Rules of ops that move values without arithmetic: Reshape, Flatten, Squeeze, Unsqueeze (the
  * adjoint is reshaped back), Transpose (inverse permutation), Concat ↔ Split, Slice ↔ Pad
- * (constant mode, unit steps), Expand (summed back), Tile (summed over the copies), and
- * GatherElements ↔ ScatterElements.
+ * (unit steps; Pad in constant mode, while reflect/edge/wrap scatter-add through a constant
+ * index map), Expand (summed back), Tile (summed over the copies), and GatherElements ↔
+ * ScatterElements.
  */
 final class ShapeRules {
   private ShapeRules() {}
@@ -142,18 +143,19 @@ final class ShapeRules {
       @Override
       public void backward(BackwardStep s) {
         long[] dims = s.shape(s.in(0));
-        int r = dims.length;
-        long[] pads = s.facts().constInts(s.in(1));
-        long[] axes = s.inputs() > 3 && !s.in(3).isEmpty() ? s.facts().constInts(s.in(3)) : range(r);
-        int k = axes.length;
+        long[] pads = fullPads(s, dims.length);
+        String mode = Attrs.s(s.node(), "mode", "constant");
+        if (!mode.equals("constant")) {
+          s.add(0, gatherBack(s, pads, mode));
+          return;
+        }
         List<Long> st = new ArrayList<>();
         List<Long> en = new ArrayList<>();
         List<Long> ax = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-          if (pads[i] != 0 || pads[i + k] != 0) {
-            int a = (int) BackwardStep.axis(axes[i], r);
-            st.add(pads[i]);
-            en.add(pads[i] + dims[a]);
+        for (int a = 0; a < dims.length; a++) {
+          if (pads[a] != 0 || pads[a + dims.length] != 0) {
+            st.add(pads[a]);
+            en.add(pads[a] + dims[a]);
             ax.add((long) a);
           }
         }
@@ -163,16 +165,28 @@ final class ShapeRules {
 
       @Override
       public String refusal(BackwardStep s) {
-        if (!Attrs.s(s.node(), "mode", "constant").equals("constant")) {
-          return "mode=" + Attrs.s(s.node(), "mode", "");
+        String mode = Attrs.s(s.node(), "mode", "constant");
+        if (!List.of("constant", "reflect", "edge", "wrap").contains(mode)) {
+          return "mode=" + mode;
         }
-        long[] pads = s.facts().constInts(s.in(1));
-        if (pads == null || (s.inputs() > 3 && !s.in(3).isEmpty() && s.facts().constInts(s.in(3)) == null)) {
+        if (s.facts().constInts(s.in(1)) == null || (s.inputs() > 3 && !s.in(3).isEmpty() && s.facts().constInts(s.in(3)) == null)) {
           return "pads are not constants";
         }
+        long[] dims = s.shape(s.in(0));
+        long[] pads = fullPads(s, dims.length);
         for (long p : pads) {
           if (p < 0) {
             return "negative pads";
+          }
+        }
+        if (!mode.equals("constant")) {
+          if (pads[0] != 0 || pads[dims.length] != 0) {
+            return "mode=" + mode + " along the batch axis";
+          }
+          for (int a = 1; a < dims.length; a++) {
+            if (dims[a] < 0) {
+              return "mode=" + mode + " needs static sizes";
+            }
           }
         }
         return s.needs(2) ? "pad value depends on the input" : null;
@@ -204,6 +218,76 @@ final class ShapeRules {
       s.add(0, e.op("ScatterElements", List.of(e.zerosLike(s.in(0)), s.in(1), s.grad(0)),
           Attrs.i("axis", Attrs.i(s.node(), "axis", 0)), Attrs.s("reduction", "add")));
     });
+  }
+
+  /** Pads as [begin of every axis, end of every axis], expanding the optional axes input. */
+  private static long[] fullPads(BackwardStep s, int r) {
+    long[] pads = s.facts().constInts(s.in(1));
+    if (s.inputs() <= 3 || s.in(3).isEmpty()) {
+      return pads;
+    }
+    long[] axes = s.facts().constInts(s.in(3));
+    long[] full = new long[2 * r];
+    for (int i = 0; i < axes.length; i++) {
+      int a = (int) BackwardStep.axis(axes[i], r);
+      full[a] = pads[i];
+      full[a + r] = pads[i + axes.length];
+    }
+    return full;
+  }
+
+  /**
+   * Adjoint of a reflect/edge/wrap Pad: every output element is a copy of one input element
+   * (per sample), so the adjoint scatters-adds the output adjoint back to the source positions,
+   * through a constant index map over the non-batch axes.
+   */
+  private static String gatherBack(BackwardStep s, long[] pads, String mode) {
+    long[] in = s.shape(s.in(0));
+    long[] out = s.shape(s.out(0));
+    int r = in.length;
+    int inInner = 1;
+    int outInner = 1;
+    for (int a = 1; a < r; a++) {
+      inInner *= (int) in[a];
+      outInner *= (int) out[a];
+    }
+    long[] index = new long[outInner];
+    for (int j = 0; j < outInner; j++) {
+      long rest = j;
+      long src = 0;
+      long stride = 1;
+      for (int a = r - 1; a >= 1; a--) {
+        long o = rest % out[a];
+        rest /= out[a];
+        src += source(o - pads[a], in[a], mode) * stride;
+        stride *= in[a];
+      }
+      index[j] = src;
+    }
+    GraphEmitter e = s.emit();
+    String idx = e.op("Reshape", e.ints(index), e.ints(1, outInner));
+    String flatG = s.op("Reshape", s.grad(0), e.ints(-1, outInner));
+    String flatX = s.op("Reshape", s.in(0), e.ints(-1, inInner));
+    String scattered = e.op("ScatterElements", List.of(e.zerosLike(flatX), e.op("Expand", idx, s.op("Shape", flatG)), flatG),
+        Attrs.i("axis", 1), Attrs.s("reduction", "add"));
+    return e.reshapeLike(scattered, s.in(0));
+  }
+
+  /** The input position that output position {@code i} (relative to the unpadded start) copies. */
+  private static long source(long i, long d, String mode) {
+    return switch (mode) {
+      case "edge" -> Math.max(0, Math.min(d - 1, i));
+      case "wrap" -> Math.floorMod(i, d);
+      default -> {
+        long p = i;
+        long period = 2 * (d - 1);
+        if (period == 0) {
+          yield 0;
+        }
+        p = Math.floorMod(p, period);
+        yield p < d ? p : period - p;
+      }
+    };
   }
 
   static long[] range(int n) {
