@@ -18,6 +18,7 @@ public final class RuleTable {
     ShapeRules.register(t);
     ReductionRules.register(t);
     NormalizationRules.register(t);
+    CopyRules.register(t);
     return t;
   }
 

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Rules of ops that move values without arithmetic: Reshape, Flatten, Squeeze, Unsqueeze (the
  * adjoint is reshaped back), Transpose (inverse permutation), Concat ↔ Split, Slice ↔ Pad
- * (unit steps; Pad in constant mode, while reflect/edge/wrap scatter-add through a constant
- * index map), Expand (summed back), Tile (summed over the copies), and GatherElements ↔
+ * (unit steps and Pad in constant mode; other steps and pad modes go through a constant index
+ * map, see {@link CopyRules}), Expand (summed back), Tile (summed over the copies), and GatherElements ↔
  * ScatterElements.
  */
 final class ShapeRules {
@@ -99,17 +99,41 @@ final class ShapeRules {
       @Override
       public void backward(BackwardStep s) {
         long[] dims = s.shape(s.in(0));
+        int r = dims.length;
         long[] starts = s.facts().constInts(s.in(1));
         long[] ends = s.facts().constInts(s.in(2));
         long[] axes = s.in(3).isEmpty() ? range(starts.length) : s.facts().constInts(s.in(3));
-        long[] pads = new long[2 * dims.length];
+        long[] steps = s.inputs() > 4 && !s.in(4).isEmpty() ? s.facts().constInts(s.in(4)) : null;
+        long[] first = new long[r];
+        long[] step = new long[r];
+        long[] last = dims.clone();
+        java.util.Arrays.fill(step, 1);
         for (int k = 0; k < axes.length; k++) {
-          int a = (int) BackwardStep.axis(axes[k], dims.length);
+          int a = (int) BackwardStep.axis(axes[k], r);
           long d = dims[a];
-          long b = clamp(starts[k] < 0 ? starts[k] + d : starts[k], d);
-          long e = clamp(ends[k] < 0 ? ends[k] + d : ends[k], d);
-          pads[a] = b;
-          pads[a + dims.length] = d - Math.max(b, e);
+          long st = steps == null ? 1 : steps[k];
+          long b = starts[k] < 0 ? starts[k] + d : starts[k];
+          long e = ends[k] < 0 ? ends[k] + d : ends[k];
+          first[a] = st > 0 ? clamp(b, 0, d) : clamp(b, 0, d - 1);
+          last[a] = st > 0 ? clamp(e, 0, d) : clamp(e, -1, d - 1);
+          step[a] = st;
+        }
+        boolean unit = java.util.Arrays.stream(step).allMatch(v -> v == 1);
+        if (!unit) {
+          long[] out = s.shape(s.out(0));
+          s.add(0, CopyRules.scatterBack(s, CopyRules.sources(dims, out, o -> {
+            long[] src = new long[r];
+            for (int a = 1; a < r; a++) {
+              src[a] = first[a] + o[a] * step[a];
+            }
+            return src;
+          })));
+          return;
+        }
+        long[] pads = new long[2 * r];
+        for (int a = 0; a < r; a++) {
+          pads[a] = first[a];
+          pads[a + r] = dims[a] < 0 ? 0 : dims[a] - Math.max(first[a], last[a]);
         }
         s.add(0, s.emit().op("Pad", List.of(s.grad(0), s.emit().ints(pads), s.scalar(0, s.in(0)))));
       }
@@ -121,22 +145,17 @@ final class ShapeRules {
             return "starts/ends/axes/steps are not constants";
           }
         }
-        if (s.inputs() > 4 && !s.in(4).isEmpty()) {
-          for (long st : s.facts().constInts(s.in(4))) {
-            if (st != 1) {
-              return "steps other than 1";
-            }
-          }
-        }
         long[] dims = s.shape(s.in(0));
         long[] starts = s.facts().constInts(s.in(1));
         long[] axes = s.in(3).isEmpty() ? range(starts.length) : s.facts().constInts(s.in(3));
+        boolean unit = s.inputs() <= 4 || s.in(4).isEmpty()
+            || java.util.Arrays.stream(s.facts().constInts(s.in(4))).allMatch(v -> v == 1);
         for (long a : axes) {
           if (dims[(int) BackwardStep.axis(a, dims.length)] < 0) {
             return "slicing along the batch axis";
           }
         }
-        return null;
+        return unit ? null : CopyRules.staticInner(s);
       }
     });
     t.put("Pad", new GradientRule() {
@@ -236,41 +255,17 @@ final class ShapeRules {
     return full;
   }
 
-  /**
-   * Adjoint of a reflect/edge/wrap Pad: every output element is a copy of one input element
-   * (per sample), so the adjoint scatters-adds the output adjoint back to the source positions,
-   * through a constant index map over the non-batch axes.
-   */
+  /** Adjoint of a reflect/edge/wrap Pad: each output element copies one input element. */
   private static String gatherBack(BackwardStep s, long[] pads, String mode) {
     long[] in = s.shape(s.in(0));
     long[] out = s.shape(s.out(0));
-    int r = in.length;
-    int inInner = 1;
-    int outInner = 1;
-    for (int a = 1; a < r; a++) {
-      inInner *= (int) in[a];
-      outInner *= (int) out[a];
-    }
-    long[] index = new long[outInner];
-    for (int j = 0; j < outInner; j++) {
-      long rest = j;
-      long src = 0;
-      long stride = 1;
-      for (int a = r - 1; a >= 1; a--) {
-        long o = rest % out[a];
-        rest /= out[a];
-        src += source(o - pads[a], in[a], mode) * stride;
-        stride *= in[a];
+    return CopyRules.scatterBack(s, CopyRules.sources(in, out, o -> {
+      long[] src = new long[in.length];
+      for (int a = 1; a < in.length; a++) {
+        src[a] = source(o[a] - pads[a], in[a], mode);
       }
-      index[j] = src;
-    }
-    GraphEmitter e = s.emit();
-    String idx = e.op("Reshape", e.ints(index), e.ints(1, outInner));
-    String flatG = s.op("Reshape", s.grad(0), e.ints(-1, outInner));
-    String flatX = s.op("Reshape", s.in(0), e.ints(-1, inInner));
-    String scattered = e.op("ScatterElements", List.of(e.zerosLike(flatX), e.op("Expand", idx, s.op("Shape", flatG)), flatG),
-        Attrs.i("axis", 1), Attrs.s("reduction", "add"));
-    return e.reshapeLike(scattered, s.in(0));
+      return src;
+    }));
   }
 
   /** The input position that output position {@code i} (relative to the unpadded start) copies. */
@@ -298,8 +293,8 @@ final class ShapeRules {
     return r;
   }
 
-  private static long clamp(long v, long d) {
-    return Math.max(0, Math.min(d, v));
+  private static long clamp(long v, long lo, long hi) {
+    return Math.max(lo, Math.min(hi, v));
   }
 
   private static long[] unbox(List<Long> v) {
