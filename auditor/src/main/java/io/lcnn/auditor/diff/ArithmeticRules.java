@@ -1,8 +1,9 @@
 package io.lcnn.auditor.diff;
 
 /**
- * Rules of broadcasting arithmetic: Add, Sub, Mul, Div, Pow, Sum and Where. Each operand's
- * adjoint is summed back down to the operand's own shape.
+ * Rules of broadcasting arithmetic: Add, Sub, Mul, Div, Pow, Sum, Where, and element-wise Max
+ * and Min (the adjoint goes to every operand equal to the result). Each operand's adjoint is
+ * summed back down to the operand's own shape.
  */
 final class ArithmeticRules {
   private ArithmeticRules() {}
@@ -58,6 +59,16 @@ final class ArithmeticRules {
         s.addBroadcast(1, s.op("Mul", s.grad(0), s.op("Mul", s.out(0), s.op("Log", x))));
       }
     });
+    GradientRule extreme = s -> {
+      String zero = s.scalar(0, s.out(0));
+      for (int i = 0; i < s.inputs(); i++) {
+        if (s.needs(i)) {
+          s.addBroadcast(i, s.op("Where", s.op("Equal", s.in(i), s.out(0)), s.grad(0), zero));
+        }
+      }
+    };
+    t.put("Max", extreme);
+    t.put("Min", extreme);
     t.put("Where", s -> {
       String zero = s.scalar(0, s.out(0));
       if (s.needs(1)) {

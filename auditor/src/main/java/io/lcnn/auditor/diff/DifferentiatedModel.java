@@ -14,8 +14,11 @@ import ai.onnx.proto.OnnxMl;
  * @param hvp the Hessian-vector-product graph
  * @param input name of the model input
  * @param output name of the model output
+ * @param classes number of classes K of a classifier's [B, K] output (0 in VJP mode)
+ * @param fixedBatch the batch size the graphs require, or 0 when any batch size runs
  */
-public record DifferentiatedModel(OnnxMl.ModelProto gradient, OnnxMl.ModelProto hvp, String input, String output) {
+public record DifferentiatedModel(OnnxMl.ModelProto gradient, OnnxMl.ModelProto hvp, String input, String output,
+    long classes, long fixedBatch) {
   /** int64 label input of classifier graphs, shape [B]. */
   public static final String LABEL = "lcnn_label";
   /** Cotangent input of VJP graphs, shaped like the model output. */

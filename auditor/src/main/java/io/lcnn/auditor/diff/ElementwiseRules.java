@@ -116,13 +116,9 @@ final class ElementwiseRules {
         return s.needs(1) || s.needs(2) ? "bounds depend on the input" : null;
       }
     });
-    t.put("Cast", new GradientRule() {
-      @Override
-      public void backward(BackwardStep s) {
-        s.add(0, s.op("CastLike", s.grad(0), s.in(0)));
-      }
-    });
-    t.put("CastLike", s -> s.add(0, s.op("CastLike", s.grad(0), s.in(0))));
+    GradientRule castBack = s -> s.add(0, s.op("CastLike", s.grad(0), s.in(0)));
+    t.put("Cast", castBack);
+    t.put("CastLike", castBack);
   }
 
   /** Where(cond, g, 0): g where cond holds, zero elsewhere. */

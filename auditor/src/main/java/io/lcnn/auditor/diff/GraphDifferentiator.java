@@ -55,7 +55,19 @@ public final class GraphDifferentiator {
   private DifferentiatedModel build(OnnxMl.ModelProto original, String x, String y, OutputKind kind, String label) {
     OnnxMl.ModelProto prepared = ModelPreparer.prepare(original, label);
     long opset = ModelPreparer.opsetOf(prepared);
-    TensorFacts facts = ShapeProbe.probe(prepared, label);
+    TensorFacts facts = null;
+    if (kind != null && fixedBatch(prepared, x) > 0) {
+      OnnxMl.ModelProto relaxed = withDynamicBatch(prepared, x);
+      try {
+        facts = ShapeProbe.probe(relaxed, label);
+        prepared = relaxed;
+      } catch (ModelLoadException e) {
+        facts = null;
+      }
+    }
+    if (facts == null) {
+      facts = ShapeProbe.probe(prepared, label);
+    }
     OnnxMl.ValueInfoProto xInfo = inputInfo(prepared, x, label);
     long[] yShape = facts.shape(y);
 
@@ -113,7 +125,37 @@ public final class GraphDifferentiator {
     e2.node("Identity", List.of(hv == null ? e2.zerosLike(x) : hv), List.of(DifferentiatedModel.HVP));
     h.clearOutput();
     h.addOutput(typed(DifferentiatedModel.HVP, facts.dtype(x)));
-    return new DifferentiatedModel(gradient, hm.build(), x, y);
+    return new DifferentiatedModel(gradient, hm.build(), x, y, kind == null ? 0 : yShape[1], fixedBatch(prepared, x));
+  }
+
+  /** The declared batch size of input x, or 0 when its first axis is dynamic. */
+  private static long fixedBatch(OnnxMl.ModelProto m, String x) {
+    for (OnnxMl.ValueInfoProto v : m.getGraph().getInputList()) {
+      if (v.getName().equals(x)) {
+        var dims = v.getType().getTensorType().getShape().getDimList();
+        return dims.isEmpty() || !dims.get(0).hasDimValue() ? 0 : dims.get(0).getDimValue();
+      }
+    }
+    return 0;
+  }
+
+  /** The model with the first axis of input x (and of the outputs) made dynamic. */
+  private static OnnxMl.ModelProto withDynamicBatch(OnnxMl.ModelProto m, String x) {
+    OnnxMl.ModelProto.Builder b = m.toBuilder();
+    OnnxMl.GraphProto.Builder g = b.getGraphBuilder();
+    OnnxMl.TensorShapeProto.Dimension batch = OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch").build();
+    for (OnnxMl.ValueInfoProto.Builder v : g.getInputBuilderList()) {
+      if (v.getName().equals(x)) {
+        v.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().setDim(0, batch);
+      }
+    }
+    for (OnnxMl.ValueInfoProto.Builder v : g.getOutputBuilderList()) {
+      var shape = v.getTypeBuilder().getTensorTypeBuilder();
+      if (shape.hasShape() && shape.getShape().getDimCount() > 0) {
+        shape.getShapeBuilder().setDim(0, batch);
+      }
+    }
+    return b.build();
   }
 
   private static boolean isLastAxis(OnnxMl.NodeProto softmax) {

@@ -109,7 +109,7 @@ public final class GraphEmitter {
 
   /** A float constant of any shape. */
   public String tensor(int dtype, long[] dims, double[] values) {
-    return constant("t" + dtype + Arrays.toString(dims) + Arrays.hashCode(values) + values.length,
+    return constant("t" + dtype + Arrays.toString(dims) + Arrays.toString(values),
         () -> Tensors.real("", dtype, dims, values));
   }
 

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Rules of reductions and normalizers: ReduceSum, ReduceMean (the adjoint is broadcast back over
- * the reduced axes), Softmax and LogSoftmax (opset ≥ 13 semantics: one axis).
+ * the reduced axes), ReduceMax and ReduceMin (to the elements equal to the result), Softmax and
+ * LogSoftmax (opset ≥ 13 semantics: one axis).
  */
 final class ReductionRules {
   private ReductionRules() {}
@@ -48,6 +49,27 @@ final class ReductionRules {
         return null;
       }
     });
+    GradientRule extreme = new GradientRule() {
+      @Override
+      public void backward(BackwardStep s) {
+        long[] axes = axes(s);
+        String y = s.out(0);
+        String g = s.grad(0);
+        if (Attrs.i(s.node(), "keepdims", 1) == 0) {
+          y = s.emit().unsqueeze(y, axes);
+          g = s.emit().unsqueeze(g, axes);
+        }
+        String hit = s.op("Equal", s.in(0), y);
+        s.add(0, s.op("Where", hit, s.op("Expand", g, s.op("Shape", s.in(0))), s.scalar(0, s.in(0))));
+      }
+
+      @Override
+      public String refusal(BackwardStep s) {
+        return axesRefusal(s);
+      }
+    };
+    t.put("ReduceMax", extreme);
+    t.put("ReduceMin", extreme);
     t.put("Softmax", s -> {
       long axis = Attrs.i(s.node(), "axis", -1);
       String y = s.out(0);

@@ -8,7 +8,7 @@ import java.util.TreeMap;
 public final class RuleTable {
   private final Map<String, GradientRule> rules = new TreeMap<>();
 
-  /** The standard rules: element-wise, arithmetic, linear, pooling, shape and reduction ops. */
+  /** The standard rules: element-wise, arithmetic, linear, pooling, shape, reduction and normalization ops. */
   public static RuleTable standard() {
     RuleTable t = new RuleTable();
     ElementwiseRules.register(t);
@@ -17,6 +17,8 @@ public final class RuleTable {
     PoolingRules.register(t);
     ShapeRules.register(t);
     ReductionRules.register(t);
+    NormalizationRules.register(t);
+    CopyRules.register(t);
     return t;
   }
 

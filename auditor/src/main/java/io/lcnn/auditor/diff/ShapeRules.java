@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * Rules of ops that move values without arithmetic: Reshape, Flatten, Squeeze, Unsqueeze (the
  * adjoint is reshaped back), Transpose (inverse permutation), Concat ↔ Split, Slice ↔ Pad
- * (constant mode, unit steps), Expand (summed back), Tile (summed over the copies), and
- * GatherElements ↔ ScatterElements.
+ * (unit steps and Pad in constant mode; other steps and pad modes go through a constant index
+ * map, see {@link CopyRules}), Expand (summed back), Tile (summed over the copies), and GatherElements ↔
+ * ScatterElements.
  */
 final class ShapeRules {
   private ShapeRules() {}
@@ -98,17 +99,41 @@ final class ShapeRules {
       @Override
       public void backward(BackwardStep s) {
         long[] dims = s.shape(s.in(0));
+        int r = dims.length;
         long[] starts = s.facts().constInts(s.in(1));
         long[] ends = s.facts().constInts(s.in(2));
         long[] axes = s.in(3).isEmpty() ? range(starts.length) : s.facts().constInts(s.in(3));
-        long[] pads = new long[2 * dims.length];
+        long[] steps = s.inputs() > 4 && !s.in(4).isEmpty() ? s.facts().constInts(s.in(4)) : null;
+        long[] first = new long[r];
+        long[] step = new long[r];
+        long[] last = dims.clone();
+        java.util.Arrays.fill(step, 1);
         for (int k = 0; k < axes.length; k++) {
-          int a = (int) BackwardStep.axis(axes[k], dims.length);
+          int a = (int) BackwardStep.axis(axes[k], r);
           long d = dims[a];
-          long b = clamp(starts[k] < 0 ? starts[k] + d : starts[k], d);
-          long e = clamp(ends[k] < 0 ? ends[k] + d : ends[k], d);
-          pads[a] = b;
-          pads[a + dims.length] = d - Math.max(b, e);
+          long st = steps == null ? 1 : steps[k];
+          long b = starts[k] < 0 ? starts[k] + d : starts[k];
+          long e = ends[k] < 0 ? ends[k] + d : ends[k];
+          first[a] = st > 0 ? clamp(b, 0, d) : clamp(b, 0, d - 1);
+          last[a] = st > 0 ? clamp(e, 0, d) : clamp(e, -1, d - 1);
+          step[a] = st;
+        }
+        boolean unit = java.util.Arrays.stream(step).allMatch(v -> v == 1);
+        if (!unit) {
+          long[] out = s.shape(s.out(0));
+          s.add(0, CopyRules.scatterBack(s, CopyRules.sources(dims, out, o -> {
+            long[] src = new long[r];
+            for (int a = 1; a < r; a++) {
+              src[a] = first[a] + o[a] * step[a];
+            }
+            return src;
+          })));
+          return;
+        }
+        long[] pads = new long[2 * r];
+        for (int a = 0; a < r; a++) {
+          pads[a] = first[a];
+          pads[a + r] = dims[a] < 0 ? 0 : dims[a] - Math.max(first[a], last[a]);
         }
         s.add(0, s.emit().op("Pad", List.of(s.grad(0), s.emit().ints(pads), s.scalar(0, s.in(0)))));
       }
@@ -120,40 +145,36 @@ final class ShapeRules {
             return "starts/ends/axes/steps are not constants";
           }
         }
-        if (s.inputs() > 4 && !s.in(4).isEmpty()) {
-          for (long st : s.facts().constInts(s.in(4))) {
-            if (st != 1) {
-              return "steps other than 1";
-            }
-          }
-        }
         long[] dims = s.shape(s.in(0));
         long[] starts = s.facts().constInts(s.in(1));
         long[] axes = s.in(3).isEmpty() ? range(starts.length) : s.facts().constInts(s.in(3));
+        boolean unit = s.inputs() <= 4 || s.in(4).isEmpty()
+            || java.util.Arrays.stream(s.facts().constInts(s.in(4))).allMatch(v -> v == 1);
         for (long a : axes) {
           if (dims[(int) BackwardStep.axis(a, dims.length)] < 0) {
             return "slicing along the batch axis";
           }
         }
-        return null;
+        return unit ? null : CopyRules.staticInner(s);
       }
     });
     t.put("Pad", new GradientRule() {
       @Override
       public void backward(BackwardStep s) {
         long[] dims = s.shape(s.in(0));
-        int r = dims.length;
-        long[] pads = s.facts().constInts(s.in(1));
-        long[] axes = s.inputs() > 3 && !s.in(3).isEmpty() ? s.facts().constInts(s.in(3)) : range(r);
-        int k = axes.length;
+        long[] pads = fullPads(s, dims.length);
+        String mode = Attrs.s(s.node(), "mode", "constant");
+        if (!mode.equals("constant")) {
+          s.add(0, gatherBack(s, pads, mode));
+          return;
+        }
         List<Long> st = new ArrayList<>();
         List<Long> en = new ArrayList<>();
         List<Long> ax = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-          if (pads[i] != 0 || pads[i + k] != 0) {
-            int a = (int) BackwardStep.axis(axes[i], r);
-            st.add(pads[i]);
-            en.add(pads[i] + dims[a]);
+        for (int a = 0; a < dims.length; a++) {
+          if (pads[a] != 0 || pads[a + dims.length] != 0) {
+            st.add(pads[a]);
+            en.add(pads[a] + dims[a]);
             ax.add((long) a);
           }
         }
@@ -163,16 +184,28 @@ final class ShapeRules {
 
       @Override
       public String refusal(BackwardStep s) {
-        if (!Attrs.s(s.node(), "mode", "constant").equals("constant")) {
-          return "mode=" + Attrs.s(s.node(), "mode", "");
+        String mode = Attrs.s(s.node(), "mode", "constant");
+        if (!List.of("constant", "reflect", "edge", "wrap").contains(mode)) {
+          return "mode=" + mode;
         }
-        long[] pads = s.facts().constInts(s.in(1));
-        if (pads == null || (s.inputs() > 3 && !s.in(3).isEmpty() && s.facts().constInts(s.in(3)) == null)) {
+        if (s.facts().constInts(s.in(1)) == null || (s.inputs() > 3 && !s.in(3).isEmpty() && s.facts().constInts(s.in(3)) == null)) {
           return "pads are not constants";
         }
+        long[] dims = s.shape(s.in(0));
+        long[] pads = fullPads(s, dims.length);
         for (long p : pads) {
           if (p < 0) {
             return "negative pads";
+          }
+        }
+        if (!mode.equals("constant")) {
+          if (pads[0] != 0 || pads[dims.length] != 0) {
+            return "mode=" + mode + " along the batch axis";
+          }
+          for (int a = 1; a < dims.length; a++) {
+            if (dims[a] < 0) {
+              return "mode=" + mode + " needs static sizes";
+            }
           }
         }
         return s.needs(2) ? "pad value depends on the input" : null;
@@ -206,6 +239,52 @@ final class ShapeRules {
     });
   }
 
+  /** Pads as [begin of every axis, end of every axis], expanding the optional axes input. */
+  private static long[] fullPads(BackwardStep s, int r) {
+    long[] pads = s.facts().constInts(s.in(1));
+    if (s.inputs() <= 3 || s.in(3).isEmpty()) {
+      return pads;
+    }
+    long[] axes = s.facts().constInts(s.in(3));
+    long[] full = new long[2 * r];
+    for (int i = 0; i < axes.length; i++) {
+      int a = (int) BackwardStep.axis(axes[i], r);
+      full[a] = pads[i];
+      full[a + r] = pads[i + axes.length];
+    }
+    return full;
+  }
+
+  /** Adjoint of a reflect/edge/wrap Pad: each output element copies one input element. */
+  private static String gatherBack(BackwardStep s, long[] pads, String mode) {
+    long[] in = s.shape(s.in(0));
+    long[] out = s.shape(s.out(0));
+    return CopyRules.scatterBack(s, CopyRules.sources(in, out, o -> {
+      long[] src = new long[in.length];
+      for (int a = 1; a < in.length; a++) {
+        src[a] = source(o[a] - pads[a], in[a], mode);
+      }
+      return src;
+    }));
+  }
+
+  /** The input position that output position {@code i} (relative to the unpadded start) copies. */
+  private static long source(long i, long d, String mode) {
+    return switch (mode) {
+      case "edge" -> Math.max(0, Math.min(d - 1, i));
+      case "wrap" -> Math.floorMod(i, d);
+      default -> {
+        long p = i;
+        long period = 2 * (d - 1);
+        if (period == 0) {
+          yield 0;
+        }
+        p = Math.floorMod(p, period);
+        yield p < d ? p : period - p;
+      }
+    };
+  }
+
   static long[] range(int n) {
     long[] r = new long[n];
     for (int i = 0; i < n; i++) {
@@ -214,8 +293,8 @@ final class ShapeRules {
     return r;
   }
 
-  private static long clamp(long v, long d) {
-    return Math.max(0, Math.min(d, v));
+  private static long clamp(long v, long lo, long hi) {
+    return Math.max(lo, Math.min(hi, v));
   }
 
   private static long[] unbox(List<Long> v) {

@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * Exact input gradients and Hessian-vector products of a classifier's per-sample loss, computed
  * by ONNX Runtime on graphs that {@link GraphDifferentiator} derives from the model: one session
- * for (loss, output, ∂loss/∂x), one for H·v. Any batch size runs in one call per oracle.
+ * for (loss, output, ∂loss/∂x), one for H·v. Any batch size runs in one call per oracle; a model
+ * whose batch axis is fixed and cannot be made dynamic runs in chunks of its batch size.
  */
 public final class ExactOracles implements AutoCloseable {
   private final DifferentiatedModel graphs;
@@ -100,13 +101,58 @@ public final class ExactOracles implements AutoCloseable {
     if (labels.length != x.batchSize()) {
       throw new IllegalArgumentException(labels.length + " labels for a batch of " + x.batchSize());
     }
+    long fixed = graphs.fixedBatch();
+    if (fixed > 0 && x.batchSize() != fixed) {
+      return inChunks(s, x, labels, v, outputs, (int) fixed);
+    }
     long[] y = new long[labels.length];
     for (int i = 0; i < y.length; i++) {
+      if (labels[i] < 0 || labels[i] >= graphs.classes()) {
+        throw new IllegalArgumentException("label " + labels[i] + " of sample " + i + " is outside [0, "
+            + graphs.classes() + ")");
+      }
       y[i] = labels[i];
     }
     Map<String, FloatTensor> floats = v == null ? Map.of(graphs.input(), x)
         : Map.of(graphs.input(), x, DifferentiatedModel.PROBE, v);
     return TensorIO.run(s, floats, Map.of(DifferentiatedModel.LABEL, y), outputs);
+  }
+
+  /**
+   * Runs a graph whose batch size is fixed at {@code size} on chunks of that size (the last one
+   * padded by repeating its last sample) and joins the results along the batch axis.
+   */
+  private Map<String, FloatTensor> inChunks(OrtSession s, FloatTensor x, int[] labels, FloatTensor v,
+      List<String> outputs, int size) {
+    int b = x.batchSize();
+    Map<String, float[]> joined = new java.util.HashMap<>();
+    Map<String, long[]> shapes = new java.util.HashMap<>();
+    for (int from = 0; from < b; from += size) {
+      int[] pick = new int[size];
+      for (int i = 0; i < size; i++) {
+        pick[i] = Math.min(from + i, b - 1);
+      }
+      int[] chunkLabels = new int[size];
+      for (int i = 0; i < size; i++) {
+        chunkLabels[i] = labels[pick[i]];
+      }
+      Map<String, FloatTensor> r = run(s, x.select(pick), chunkLabels, v == null ? null : v.select(pick), outputs);
+      int valid = Math.min(size, b - from);
+      for (String name : outputs) {
+        FloatTensor t = r.get(name);
+        int per = t.data().length / size;
+        float[] all = joined.computeIfAbsent(name, k -> new float[per * b]);
+        System.arraycopy(t.data(), 0, all, from * per, valid * per);
+        long[] sh = t.shape().clone();
+        sh[0] = b;
+        shapes.put(name, sh);
+      }
+    }
+    Map<String, FloatTensor> out = new java.util.LinkedHashMap<>();
+    for (String name : outputs) {
+      out.put(name, new FloatTensor(shapes.get(name), joined.get(name)));
+    }
+    return out;
   }
 
   @Override

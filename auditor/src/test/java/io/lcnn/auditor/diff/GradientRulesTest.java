@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GradientRulesTest {
   private static final Random RND = new Random(11);
 
-  /** One case: name, input shape, whether pre() must be positive, and the op under test. */
-  record Case(String name, long[] shape, boolean positive, BiFunction<TinyModel, String, String> op) {
+  /** One case: name, input shape, whether pre() must be positive, the model's opset, and the op under test. */
+  record Case(String name, long[] shape, boolean positive, long opset, BiFunction<TinyModel, String, String> op) {
     @Override
     public String toString() {
       return name;
@@ -34,11 +34,15 @@ class GradientRulesTest {
   }
 
   static Case c(String name, long[] shape, BiFunction<TinyModel, String, String> op) {
-    return new Case(name, shape, false, op);
+    return new Case(name, shape, false, 17, op);
+  }
+
+  static Case opset(long opset, String name, long[] shape, BiFunction<TinyModel, String, String> op) {
+    return new Case(name + " (opset " + opset + ")", shape, false, opset, op);
   }
 
   static Case pos(String name, long[] shape, BiFunction<TinyModel, String, String> op) {
-    return new Case(name, shape, true, op);
+    return new Case(name, shape, true, 17, op);
   }
 
   static long[] s(long... d) {
@@ -107,6 +111,11 @@ class GradientRulesTest {
             Attrs.i("count_include_pad", 1))),
         c("GlobalAveragePool", s(2, 3, 2, 3), unary("GlobalAveragePool")),
         c("GlobalMaxPool", s(2, 3, 2, 3), unary("GlobalMaxPool")),
+        c("Max", s(2, 3), (m, t) -> m.node("Max", List.of(t, m.random(3), m.node("Neg", List.of(t))))),
+        c("Min", s(2, 3), (m, t) -> m.node("Min", List.of(t, m.random(2, 1)))),
+        c("ReduceMax", s(2, 3, 4), unary("ReduceMax", Attrs.ints("axes", 2))),
+        c("ReduceMin keepdims=0", s(2, 3, 4), unary("ReduceMin", Attrs.ints("axes", 1), Attrs.i("keepdims", 0))),
+        opset(18, "ReduceMax axes input", s(2, 3, 4), (m, t) -> m.node("ReduceMax", List.of(t, m.ints(1, 2)))),
         c("ReduceMean", s(2, 3, 4), unary("ReduceMean", Attrs.ints("axes", 1, -1))),
         c("ReduceSum keepdims=0", s(2, 3, 4), (m, t) -> m.node("ReduceSum", List.of(t, m.ints(1)), Attrs.i("keepdims", 0))),
         c("Flatten", s(2, 3, 2), unary("Flatten", Attrs.i("axis", 2))),
@@ -121,7 +130,20 @@ class GradientRulesTest {
           return m.node("ReduceSum", List.of(p.get(1), m.ints(1)));
         }),
         c("Slice", s(2, 6), (m, t) -> m.node("Slice", List.of(t, m.ints(1), m.ints(-1), m.ints(1)))),
+        c("Slice steps 2 and -1", s(2, 5, 4), (m, t) -> m.node("Slice", List.of(t, m.ints(0, -1), m.ints(5, -10),
+            m.ints(1, 2), m.ints(2, -1)))),
+        c("Gather float data, constant indices", s(2, 4, 3), (m, t) -> m.node("Gather", List.of(t, m.ints2(s(2, 2), 3, 0, -1, 3)),
+            Attrs.i("axis", 1))),
+        c("Gather scalar index", s(2, 4, 3), (m, t) -> m.node("Gather", List.of(t, m.ints2(s(), 1)), Attrs.i("axis", 2))),
+        c("DepthToSpace DCR", s(2, 8, 2, 3), (m, t) -> m.node("DepthToSpace", List.of(t), Attrs.i("blocksize", 2))),
+        c("DepthToSpace CRD", s(2, 8, 2, 3), (m, t) -> m.node("DepthToSpace", List.of(t), Attrs.i("blocksize", 2),
+            Attrs.s("mode", "CRD"))),
+        c("SpaceToDepth", s(2, 2, 4, 6), (m, t) -> m.node("SpaceToDepth", List.of(t), Attrs.i("blocksize", 2))),
         c("Pad constant", s(2, 3), (m, t) -> m.node("Pad", List.of(t, m.ints(0, 1, 1, 2), m.real(s(), 0.5)))),
+        c("Pad reflect", s(2, 2, 3, 4), (m, t) -> m.node("Pad", List.of(t, m.ints(0, 0, 2, 1, 0, 0, 1, 3)),
+            Attrs.s("mode", "reflect"))),
+        c("Pad edge", s(2, 3, 2), (m, t) -> m.node("Pad", List.of(t, m.ints(0, 1, 2, 0, 2, 0)), Attrs.s("mode", "edge"))),
+        opset(19, "Pad wrap", s(2, 4), (m, t) -> m.node("Pad", List.of(t, m.ints(0, 3, 0, 2)), Attrs.s("mode", "wrap"))),
         c("Softmax", s(2, 3, 4), unary("Softmax", Attrs.i("axis", 1))),
         c("LogSoftmax", s(2, 5), unary("LogSoftmax")),
         c("Dropout (inference)", s(2, 3), unary("Dropout")),
@@ -139,7 +161,18 @@ class GradientRulesTest {
             Attrs.i("axis", 1))),
         c("ScatterElements add", s(2, 3), (m, t) -> m.node("ScatterElements", List.of(
             m.node("Mul", List.of(t, t)), m.ints2(s(2, 2), 0, 0, 2, 0), m.node("Slice", List.of(t, m.ints(0), m.ints(2), m.ints(1)))),
-            Attrs.i("axis", 1), Attrs.s("reduction", "add"))))
+            Attrs.i("axis", 1), Attrs.s("reduction", "add"))),
+        c("LayerNormalization last axis", s(2, 3, 4), (m, t) -> m.node("LayerNormalization",
+            List.of(t, m.random(4), m.random(4)))),
+        c("LayerNormalization axis 1", s(2, 3, 2), (m, t) -> m.node("LayerNormalization",
+            List.of(t, m.random(3, 2)), Attrs.i("axis", 1), Attrs.f("epsilon", 1e-3))),
+        c("InstanceNormalization", s(2, 3, 2, 3), (m, t) -> m.node("InstanceNormalization",
+            List.of(t, m.random(3), m.random(3)))),
+        opset(18, "ReduceMean axes input", s(2, 3, 4), (m, t) -> m.node("ReduceMean", List.of(t, m.ints(-1)))),
+        opset(18, "Pad axes input", s(2, 3), (m, t) -> m.node("Pad", List.of(t, m.ints(1, 2), m.real(s(), 0), m.ints(1)))),
+        opset(18, "Split num_outputs", s(2, 6), (m, t) -> m.node("Mul", m.nodes("Split", List.of(t), 2,
+            Attrs.i("axis", 1), Attrs.i("num_outputs", 2)))),
+        opset(21, "Softmax", s(2, 5), unary("Softmax")))
         .map(Arguments::of);
   }
 
@@ -183,7 +216,7 @@ class GradientRulesTest {
     }
 
     static Run of(Case k, int dtype) throws OrtException, NotInDouble {
-      TinyModel m = new TinyModel(dtype);
+      TinyModel m = new TinyModel(dtype).opset(k.opset());
       String pre = m.node(k.positive() ? "Sigmoid" : "Tanh", List.of("x"));
       String u = k.op().apply(m, pre);
       OnnxMl.ModelProto proto = m.build(k.shape(), m.node("Mul", List.of(u, u)));

@@ -13,9 +13,24 @@ final class TinyModel {
   private final OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("tiny");
   private final Random rnd = new Random(3);
   private int counter;
+  private long opset = 17;
 
   TinyModel(int dtype) {
     this.dtype = dtype;
+  }
+
+  /** Declares another default-domain opset than 17. */
+  TinyModel opset(long v) {
+    opset = v;
+    return this;
+  }
+
+  /** Adds a named node with one output and returns the output. */
+  String named(String name, String op, List<String> inputs, AttributeProto... attrs) {
+    String out = "v" + (counter++);
+    g.addNode(OnnxMl.NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(inputs).addOutput(out)
+        .addAllAttribute(Arrays.asList(attrs)));
+    return out;
   }
 
   String node(String op, List<String> inputs, AttributeProto... attrs) {
@@ -61,11 +76,12 @@ final class TinyModel {
     return name;
   }
 
-  /** The model with input x of the given shape and output y. */
+  /** The model with input x of the given shape (-1: dynamic batch) and output y. */
   OnnxMl.ModelProto build(long[] xShape, String y) {
     OnnxMl.TensorShapeProto.Builder s = OnnxMl.TensorShapeProto.newBuilder();
     for (long d : xShape) {
-      s.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+      s.addDim(d < 0 ? OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
+          : OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }
     OnnxMl.GraphProto.Builder gb = g.clone();
     gb.addInput(OnnxMl.ValueInfoProto.newBuilder().setName("x").setType(OnnxMl.TypeProto.newBuilder()
@@ -73,6 +89,6 @@ final class TinyModel {
     gb.addOutput(OnnxMl.ValueInfoProto.newBuilder().setName(y).setType(OnnxMl.TypeProto.newBuilder()
         .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(dtype))));
     return OnnxMl.ModelProto.newBuilder().setIrVersion(8).setProducerName("lcnn-test")
-        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).setGraph(gb).build();
+        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).setGraph(gb).build();
   }
 }

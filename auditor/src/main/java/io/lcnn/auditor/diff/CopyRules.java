@@ -1,0 +1,155 @@
+package io.lcnn.auditor.diff;
+
+import java.util.List;
+
+/**
+ * Rules of ops whose every output element is a copy of one input element of the same sample:
+ * Gather on float data with constant indices (not along the batch axis), Slice with any steps,
+ * DepthToSpace and SpaceToDepth, and Pad in reflect/edge/wrap mode. The source of each output
+ * element (within a sample) is computed once into a constant index map; the adjoint
+ * scatter-adds the output adjoint back through it (ScatterElements ↔ GatherElements keeps the
+ * rule set closed).
+ */
+final class CopyRules {
+  private CopyRules() {}
+
+  static void register(RuleTable t) {
+    t.put("Gather", new GradientRule() {
+      @Override
+      public void backward(BackwardStep s) {
+        long[] in = s.shape(s.in(0));
+        long[] out = s.shape(s.out(0));
+        long[] idxShape = s.shape(s.in(1));
+        long[] idx = s.facts().constInts(s.in(1));
+        int axis = (int) BackwardStep.axis(Attrs.i(s.node(), "axis", 0), in.length);
+        int q = idxShape.length;
+        s.add(0, scatterBack(s, sources(in, out, o -> {
+          long[] src = new long[in.length];
+          for (int a = 1; a < axis; a++) {
+            src[a] = o[a];
+          }
+          long flat = 0;
+          for (int k = 0; k < q; k++) {
+            flat = flat * idxShape[k] + o[axis + k];
+          }
+          long v = idx[(int) flat];
+          src[axis] = v < 0 ? v + in[axis] : v;
+          for (int a = axis + 1; a < in.length; a++) {
+            src[a] = o[a + q - 1];
+          }
+          return src;
+        })));
+      }
+
+      @Override
+      public String refusal(BackwardStep s) {
+        if (s.facts().constInts(s.in(1)) == null) {
+          return "indices are not constants";
+        }
+        long[] in = s.shape(s.in(0));
+        if (BackwardStep.axis(Attrs.i(s.node(), "axis", 0), in.length) == 0) {
+          return "gathering along the batch axis";
+        }
+        return staticInner(s);
+      }
+    });
+    t.put("DepthToSpace", new GradientRule() {
+      @Override
+      public void backward(BackwardStep s) {
+        long[] in = s.shape(s.in(0));
+        long[] out = s.shape(s.out(0));
+        long b = Attrs.i(s.node(), "blocksize", 1);
+        boolean crd = Attrs.s(s.node(), "mode", "DCR").equals("CRD");
+        long c = out[1];
+        s.add(0, scatterBack(s, sources(in, out, o -> {
+          long i = o[2] % b;
+          long j = o[3] % b;
+          long ch = crd ? o[1] * b * b + i * b + j : (i * b + j) * c + o[1];
+          return new long[] {0, ch, o[2] / b, o[3] / b};
+        })));
+      }
+
+      @Override
+      public String refusal(BackwardStep s) {
+        return staticInner(s);
+      }
+    });
+    t.put("SpaceToDepth", new GradientRule() {
+      @Override
+      public void backward(BackwardStep s) {
+        long[] in = s.shape(s.in(0));
+        long[] out = s.shape(s.out(0));
+        long b = Attrs.i(s.node(), "blocksize", 1);
+        long c = in[1];
+        s.add(0, scatterBack(s, sources(in, out, o -> {
+          long block = o[1] / c;
+          return new long[] {0, o[1] % c, o[2] * b + block / b, o[3] * b + block % b};
+        })));
+      }
+
+      @Override
+      public String refusal(BackwardStep s) {
+        return staticInner(s);
+      }
+    });
+  }
+
+  /** Maps an output multi-index (axis 0 unused) to the input multi-index it copies. */
+  interface SourceOf {
+    long[] of(long[] outIndex);
+  }
+
+  /** Flat source positions (within one sample) of every output element of one sample. */
+  static long[] sources(long[] in, long[] out, SourceOf f) {
+    int r = out.length;
+    long n = 1;
+    for (int a = 1; a < r; a++) {
+      n *= out[a];
+    }
+    long[] map = new long[Math.toIntExact(n)];
+    long[] o = new long[r];
+    for (int j = 0; j < map.length; j++) {
+      long rest = j;
+      for (int a = r - 1; a >= 1; a--) {
+        o[a] = rest % out[a];
+        rest /= out[a];
+      }
+      long[] src = f.of(o);
+      long flat = 0;
+      for (int a = 1; a < in.length; a++) {
+        flat = flat * in[a] + src[a];
+      }
+      map[j] = flat;
+    }
+    return map;
+  }
+
+  /** Scatter-adds the output adjoint (one sample per row) to the input positions in {@code map}. */
+  static String scatterBack(BackwardStep s, long[] map) {
+    GraphEmitter e = s.emit();
+    long[] in = s.shape(s.in(0));
+    long inner = 1;
+    for (int a = 1; a < in.length; a++) {
+      inner *= in[a];
+    }
+    String idx = e.op("Reshape", e.ints(map), e.ints(1, map.length));
+    String flatG = s.op("Reshape", s.grad(0), e.ints(-1, map.length));
+    String flatX = s.op("Reshape", s.in(0), e.ints(-1, inner));
+    String scattered = e.op("ScatterElements", List.of(e.zerosLike(flatX), e.op("Expand", idx, s.op("Shape", flatG)), flatG),
+        Attrs.i("axis", 1), Attrs.s("reduction", "add"));
+    return e.reshapeLike(scattered, s.in(0));
+  }
+
+  /** A refusal when the input or output of the node has a dynamic axis other than the batch. */
+  static String staticInner(BackwardStep s) {
+    for (String v : List.of(s.in(0), s.out(0))) {
+      long[] d = s.shape(v);
+      for (int a = 1; a < d.length; a++) {
+        if (d[a] < 0) {
+          return "sizes past the batch axis are not static";
+        }
+      }
+    }
+    return null;
+  }
+}
