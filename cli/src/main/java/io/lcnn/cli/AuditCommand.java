@@ -81,7 +81,7 @@ public final class AuditCommand implements Subcommand {
   @Parameter(names = "--max-samples", description = "Audit at most N samples per split (0: all)")
   private int maxSamples = 0;
 
-  @Parameter(names = "--seed", description = "Seed of the eigen-solver start vectors and the self-check")
+  @Parameter(names = "--seed", description = "Seed of the eigen-solver start vectors")
   private long seed = 0;
 
   @Parameter(names = "--gradients", description = "auto (exact graphs, finite differences when an op is unsupported), exact, or finite-difference")

@@ -2,7 +2,6 @@ package io.lcnn.auditor.audit;
 
 import io.lcnn.auditor.model.OnnxModelFile;
 import io.lcnn.auditor.model.OutputKind;
-import io.lcnn.auditor.oracle.ClassificationLoss;
 import io.lcnn.auditor.oracle.GradientOracle;
 import io.lcnn.auditor.oracle.HvpOracle;
 import io.lcnn.auditor.runtime.OrtRuntime;
@@ -11,13 +10,13 @@ import java.io.PrintStream;
 
 /**
  * What an {@link AuditExtension} may use: the model, the oracles the geometry was measured with
- * (still open), the validated splits (already cut to {@code maxSamples}) and the settings.
+ * (still open; take losses and predictions from them: a finite-difference oracle on a Softmax
+ * model outputs logits), the validated splits (already cut to {@code maxSamples}) and the settings.
  *
  * @param model the classifier
  * @param runtime the ONNX Runtime the oracles run on
  * @param outputKind what the model outputs
  * @param numClasses classes of the model
- * @param loss the per-sample loss
  * @param gradient the gradient oracle in use
  * @param hvp the HVP oracle in use
  * @param test the audited test samples
@@ -30,7 +29,6 @@ public record AuditContext(
     OrtRuntime runtime,
     OutputKind outputKind,
     int numClasses,
-    ClassificationLoss loss,
     GradientOracle gradient,
     HvpOracle hvp,
     LabeledData test,

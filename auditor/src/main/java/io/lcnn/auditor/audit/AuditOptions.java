@@ -17,7 +17,7 @@ import io.lcnn.auditor.runtime.Device;
  * @param batchSize samples per batch (one ONNX Runtime call per oracle step)
  * @param threads ONNX Runtime intra-op threads (0: its default)
  * @param device requested device
- * @param seed seed of every random choice (eigen start vectors, self-check)
+ * @param seed seed of the eigen-solver start vectors (the self-check uses gradient directions, no randomness)
  * @param maxSamples audit at most this many samples per split (0: all)
  * @param outputKind {@code "auto"} (detect a final Softmax), {@code "logits"} or {@code "probabilities"}
  * @param gradients exact, finite-difference, or exact with fallback

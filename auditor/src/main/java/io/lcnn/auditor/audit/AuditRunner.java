@@ -7,7 +7,6 @@ import io.lcnn.auditor.geometry.SplitStatistics;
 import io.lcnn.auditor.model.ModelLoadException;
 import io.lcnn.auditor.model.OnnxModelFile;
 import io.lcnn.auditor.model.OutputKind;
-import io.lcnn.auditor.oracle.ClassificationLoss;
 import io.lcnn.auditor.oracle.FiniteDifferenceHvpOracle;
 import io.lcnn.auditor.oracle.OnnxModelFunction;
 import io.lcnn.auditor.result.AuditResult;
@@ -88,7 +87,6 @@ public final class AuditRunner {
     }
     OrtRuntime runtime = new OrtRuntime(options.device(), options.threads(), notices);
     OutputKind kind = resolveKind(model);
-    ClassificationLoss loss = new ClassificationLoss(kind);
     int classes;
     try (OnnxModelFunction forward = new OnnxModelFunction(model, runtime, options.batchSize())) {
       classes = numClasses(model, forward, test);
@@ -103,7 +101,7 @@ public final class AuditRunner {
           ? options.fdHvpStep()
           : FiniteDifferenceHvpOracle.DEFAULT_RELATIVE_STEP_OVER_FINITE_DIFFERENCES;
       GeometryMeter meter = new GeometryMeter(
-          oracles.gradient(), oracles.hvp(), options.solver(), loss, options.curvatureEpsilon());
+          oracles.gradient(), oracles.hvp(), options.solver(), options.curvatureEpsilon());
       Map<String, SplitResult> splits = new LinkedHashMap<>();
       FloatTensor[] testGradients = new FloatTensor[1];
       splits.put("test", measure("test", meter, test, options.seed(), testGradients));
@@ -116,7 +114,7 @@ public final class AuditRunner {
       SelfCheck selfCheck = null;
       if (options.selfCheckSamples() > 0) {
         int k = Math.min(options.selfCheckSamples(), test.size());
-        selfCheck = new SelfChecker(loss, options.fdGradientStep())
+        selfCheck = new SelfChecker(options.fdGradientStep())
             .check(oracles.gradient(), oracles.hvp(), hvpStep, test.inputs().slice(0, k), Arrays.copyOf(test.labels(), k));
       }
       FloatTensor hvpProducts = hvpProbe == null ? null : probeProducts(oracles, test, hvpProbe);
@@ -125,7 +123,7 @@ public final class AuditRunner {
           AuditResult.SCHEMA_VERSION, tool, Instant.now().toString(), info, settings(data, hvpStep), splits,
           discrepancy, selfCheck, null, null, null, null, null);
       AuditContext context = new AuditContext(
-          model, runtime, kind, classes, loss, oracles.gradient(), oracles.hvp(), test, train, options, notices);
+          model, runtime, kind, classes, oracles.gradient(), oracles.hvp(), test, train, options, notices);
       for (AuditExtension e : extensions) {
         result = e.extend(context, result);
       }

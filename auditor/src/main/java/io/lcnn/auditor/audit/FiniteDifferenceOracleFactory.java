@@ -6,12 +6,16 @@ import io.lcnn.auditor.oracle.ClassificationLoss;
 import io.lcnn.auditor.oracle.FiniteDifferenceGradientOracle;
 import io.lcnn.auditor.oracle.FiniteDifferenceHvpOracle;
 import io.lcnn.auditor.oracle.OnnxModelFunction;
+import io.lcnn.auditor.oracle.SoftmaxInputView;
 import io.lcnn.auditor.runtime.OrtRuntime;
 import java.util.List;
 
 /**
  * The black-box oracles: gradients by central differences over input coordinates (forward passes
- * of the unmodified model) and HVPs by central differences of those gradients.
+ * of the model) and HVPs by central differences of those gradients. For a model that ends in a
+ * Softmax (probabilities), the Softmax is cut off ({@link SoftmaxInputView}) and −log p_y is
+ * formed from the logits in double precision, which keeps the digits finite differences need on
+ * confident samples; the oracles' {@code output} then holds those logits (same argmax).
  *
  * @param gradientStep FD gradient step relative to the input scale
  * @param hvpStep FD HVP perturbation norm relative to the input scale
@@ -31,8 +35,17 @@ public record FiniteDifferenceOracleFactory(double gradientStep, double hvpStep,
 
   @Override
   public OracleSet create(OnnxModelFile model, OrtRuntime runtime, OutputKind kind) {
-    OnnxModelFunction f = new OnnxModelFunction(model, runtime, rowsPerCall);
-    var gradient = new FiniteDifferenceGradientOracle(f, new ClassificationLoss(kind), gradientStep, rowsPerCall);
+    OnnxModelFile run = model;
+    OutputKind runKind = kind;
+    if (kind == OutputKind.PROBABILITIES) {
+      var logits = SoftmaxInputView.logitsModel(model);
+      if (logits.isPresent()) {
+        run = logits.get();
+        runKind = OutputKind.LOGITS;
+      }
+    }
+    OnnxModelFunction f = new OnnxModelFunction(run, runtime, rowsPerCall);
+    var gradient = new FiniteDifferenceGradientOracle(f, new ClassificationLoss(runKind), gradientStep, rowsPerCall);
     return new OracleSet(gradient, new FiniteDifferenceHvpOracle(gradient, hvpStep), List.of(f));
   }
 }

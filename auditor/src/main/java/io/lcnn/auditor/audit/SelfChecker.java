@@ -1,6 +1,5 @@
 package io.lcnn.auditor.audit;
 
-import io.lcnn.auditor.oracle.ClassificationLoss;
 import io.lcnn.auditor.oracle.FiniteDifferenceHvpOracle;
 import io.lcnn.auditor.oracle.GradientOracle;
 import io.lcnn.auditor.oracle.HvpOracle;
@@ -16,15 +15,10 @@ import io.lcnn.datasets.FloatTensor;
  * ∇f·d = ‖∇f‖ against the loss's central difference (f(x+hd) − f(x−hd))/2h.
  */
 public final class SelfChecker {
-  private final ClassificationLoss loss;
   private final double gradientStep;
 
-  /**
-   * @param loss the per-sample loss (for the directional difference of the loss, in double)
-   * @param gradientStep the directional step relative to the input scale
-   */
-  public SelfChecker(ClassificationLoss loss, double gradientStep) {
-    this.loss = loss;
+  /** @param gradientStep the directional step relative to the input scale */
+  public SelfChecker(double gradientStep) {
     this.gradientStep = gradientStep;
   }
 
@@ -100,10 +94,10 @@ public final class SelfChecker {
     }
     long[] shape = x.shape().clone();
     shape[0] = 2L * k;
-    double[] f = loss.losses(gradient.forward(new FloatTensor(shape, pert), pertLabels).output(), pertLabels);
+    float[] f = gradient.forward(new FloatTensor(shape, pert), pertLabels).loss();
     double worst = 0;
     for (int i = 0; i < k; i++) {
-      double fd = (f[i] - f[k + i]) / (2 * h[i]);
+      double fd = ((double) f[i] - f[k + i]) / (2 * h[i]);
       double rel = Math.abs(gradNorm[i] - fd) / Math.max(gradNorm[i], 1e-30);
       worst = Math.max(worst, rel);
     }

@@ -1,6 +1,5 @@
 package io.lcnn.auditor.geometry;
 
-import io.lcnn.auditor.oracle.ClassificationLoss;
 import io.lcnn.auditor.oracle.GradientOracle;
 import io.lcnn.auditor.oracle.GradientResult;
 import io.lcnn.auditor.oracle.HvpOracle;
@@ -10,29 +9,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Measures per-sample loss geometry on a batch: loss (double precision, from the model output),
- * prediction, ‖∇f‖₂ from one gradient call, the Hessian's spectral norm and signed top eigenvalue
+ * Measures per-sample loss geometry on a batch: loss and prediction (from the gradient oracle), ‖∇f‖₂ from one gradient call, the Hessian's spectral norm and signed top eigenvalue
  * from an {@link EigenSolver} on batched HVPs, and C_f = ‖∇²f‖₂/(‖∇f‖₂ + ε).
  */
 public final class GeometryMeter {
   private final GradientOracle gradients;
   private final HvpOracle hvp;
   private final EigenSolver solver;
-  private final ClassificationLoss loss;
   private final double epsilon;
 
   /**
    * @param gradients gradient oracle
    * @param hvp Hessian-vector products
    * @param solver eigen-solver for the Hessian spectral norm
-   * @param loss loss on the model outputs (the same the oracles differentiate)
    * @param epsilon ε of the curvature
    */
-  public GeometryMeter(GradientOracle gradients, HvpOracle hvp, EigenSolver solver, ClassificationLoss loss, double epsilon) {
+  public GeometryMeter(GradientOracle gradients, HvpOracle hvp, EigenSolver solver, double epsilon) {
     this.gradients = gradients;
     this.hvp = hvp;
     this.solver = solver;
-    this.loss = loss;
     this.epsilon = epsilon;
   }
 
@@ -44,7 +39,7 @@ public final class GeometryMeter {
    */
   public BatchGeometry measure(FloatTensor x, int[] labels, int firstIndex, long seed) {
     GradientResult g = gradients.gradient(x, labels);
-    double[] losses = loss.losses(g.output(), labels);
+    float[] losses = g.loss();
     int[] predictions = g.forward().predictions();
     List<EigenEstimate> eig = solver.solve(hvp, x, labels, seed);
     int d = x.sampleSize();

@@ -5,8 +5,9 @@ import io.lcnn.datasets.FloatTensor;
 
 /**
  * The per-sample classification loss in double precision, from a model's float32 output rows
- * [B, K]: logsumexp(z) − z_y for logits (cross-entropy of softmax, formed without computing
- * p_y − 1), −log p_y for probabilities. Losses are in nats.
+ * [B, K]: logsumexp(z) − z_y for logits (cross-entropy of softmax), formed as
+ * log1p(Σ_{j≠m} e^{z_j − z_m}) + (z_m − z_y) with m the argmax so that confident samples keep
+ * their digits; −log p_y for probabilities. Losses are in nats.
  */
 public final class ClassificationLoss {
   /** The smallest probability −log p_y is taken of; an output of exactly 0 gives about 103.3 nats. */
@@ -36,15 +37,20 @@ public final class ClassificationLoss {
     if (kind == OutputKind.PROBABILITIES) {
       return -Math.log(Math.max(out[offset + label], MIN_PROBABILITY));
     }
-    double max = Double.NEGATIVE_INFINITY;
-    for (int j = 0; j < k; j++) {
-      max = Math.max(max, out[offset + j]);
+    int argmax = 0;
+    for (int j = 1; j < k; j++) {
+      if (out[offset + j] > out[offset + argmax]) {
+        argmax = j;
+      }
     }
-    double sum = 0;
+    double max = out[offset + argmax];
+    double others = 0;
     for (int j = 0; j < k; j++) {
-      sum += Math.exp(out[offset + j] - max);
+      if (j != argmax) {
+        others += Math.exp(out[offset + j] - max);
+      }
     }
-    return max + Math.log(sum) - out[offset + label];
+    return Math.log1p(others) + (max - out[offset + label]);
   }
 
   /** Per-row losses of outputs [B, K] against B labels. */

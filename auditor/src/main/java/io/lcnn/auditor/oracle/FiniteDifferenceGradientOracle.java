@@ -7,7 +7,8 @@ import io.lcnn.datasets.FloatTensor;
  * the central difference (f(x + h e_j) − f(x − h e_j)) / (x_j⁺ − x_j⁻), where x_j± are the
  * float32-rounded perturbed coordinates (so the divisor is the step actually taken) and
  * h = relativeStep · {@link InputScale} of the sample. The 2·D perturbed copies of all samples
- * are sent to the model in calls of up to {@code rowsPerCall} rows; losses are formed in double
+ * are sent to the model in calls of up to {@code rowsPerCall} rows (fewer for large inputs, so
+ * that at most {@value #MAX_BUFFERED_VALUES} values are buffered); losses are formed in double
  * precision. Cost: 2·D forward rows per sample; error O(h²·f''') + O(float32 round-off / h).
  */
 public final class FiniteDifferenceGradientOracle implements GradientOracle {
@@ -17,6 +18,9 @@ public final class FiniteDifferenceGradientOracle implements GradientOracle {
    * models, where 1e-3 gave up to 8e-3 (round-off) and 3e-2 up to 1e-2 (truncation).
    */
   public static final double DEFAULT_RELATIVE_STEP = 1e-2;
+
+  /** Most float values of perturbed copies held at once (64 MiB), whatever {@code rowsPerCall} says. */
+  static final int MAX_BUFFERED_VALUES = 1 << 24;
 
   private final ModelFunction model;
   private final ClassificationLoss loss;
@@ -62,7 +66,7 @@ public final class FiniteDifferenceGradientOracle implements GradientOracle {
       steps[i] = relativeStep * InputScale.of(xs, i * d, d);
     }
     float[] grad = new float[b * d];
-    int pairsPerCall = rowsPerCall / 2;
+    int pairsPerCall = Math.max(1, Math.min(rowsPerCall / 2, MAX_BUFFERED_VALUES / (2 * d)));
     long totalPairs = (long) b * d;
     float[] rows = new float[Math.toIntExact(Math.min(totalPairs, pairsPerCall) * 2 * d)];
     int[] rowLabels = new int[Math.toIntExact(Math.min(totalPairs, pairsPerCall) * 2)];

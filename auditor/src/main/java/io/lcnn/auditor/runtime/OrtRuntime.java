@@ -11,7 +11,12 @@ import java.io.PrintStream;
  * saying so goes to the notice stream. Sessions opened by one runtime share its device choice.
  */
 public final class OrtRuntime {
-  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+  /**
+   * Native log output is limited to fatal messages: every ONNX Runtime failure reaches the caller
+   * as an exception anyway, and the CUDA probe would otherwise print a multi-line native error
+   * before the one-line notice.
+   */
+  private final OrtEnvironment env = OrtEnvironment.getEnvironment(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
   private final Device requested;
   private final int threads;
   private final PrintStream notices;
