@@ -23,7 +23,7 @@ import java.util.List;
  * @param noise .npy file of one direction per sample for the stability probe, or null
  * @param saveAdversarial folder to write the worst-case adversarial inputs to, or null
  * @param largeEpsFactor the large-ε masking check attacks at this multiple of the largest ε
- *     (default 5)
+ *     (default 5), or at 0.15 × the input box's l2 diameter (hi − lo)·√d when that is larger
  * @param maskingSamples samples the extra masking-check attacks use (default 100; the first ones)
  * @param batchSize samples per oracle call (default 64)
  */

@@ -40,7 +40,7 @@ public final class MaskingChecks {
   /** Largest accuracy at the large ε that passes ("near zero"). */
   public static final double MAX_LARGE_EPS_ACCURACY = 0.1;
   /** Smallest median share of the quadratic model's loss rise PGD must reach. */
-  public static final double MIN_LOSS_RISE_SHARE = 0.1;
+  public static final double MIN_LOSS_RISE_SHARE = 0.25;
 
   private final RobustnessSettings settings;
   private final InputRange range;
@@ -98,20 +98,31 @@ public final class MaskingChecks {
     double accMain = accuracy(strength, correct);
     double accStrong = accuracy(strength(oracle, sub, stronger.attack().attacks(stronger, range), eps, progress), correct);
     double tolerance = Math.max(0.01, 1.0 / sub.size());
-    out.add(new MaskingCheck("more-steps-no-higher-accuracy", accStrong - accMain <= tolerance, accStrong - accMain, tolerance,
+    out.add(new MaskingCheck("more-steps-no-higher-accuracy", accStrong - accMain <= tolerance + 1e-9, accStrong - accMain, tolerance,
         "Accuracy with twice the steps (" + stronger.steps() + ") minus accuracy with " + settings.steps()
             + " at ε=" + eps + "; a stronger attack that finds fewer adversarial examples points to a noisy or obstructed loss surface."));
 
-    double large = settings.largeEpsFactor() * eps;
+    double large = largeEps(settings, range, sub.inputs().sampleSize());
     double accLarge = accuracy(strength(oracle, sub, attacks, large, progress), correct);
     out.add(new MaskingCheck("large-eps-accuracy-near-zero", accLarge <= MAX_LARGE_EPS_ACCURACY, accLarge, MAX_LARGE_EPS_ACCURACY,
-        "Accuracy under attack at ε=" + large + " (" + settings.largeEpsFactor()
-            + "× the largest ε); a model that stays accurate under a very large perturbation is hiding its gradient rather than robust."));
+        "Accuracy under attack at the large ε=" + String.format(java.util.Locale.ROOT, "%.4g", large)
+            + "; a model that stays accurate under a very large perturbation is hiding its gradient rather than robust."));
 
     if (gradNorm != null && hessNorm != null) {
       out.add(lossRise(oracle, data, main, gradNorm, hessNorm, progress));
     }
     return out;
+  }
+
+  /**
+   * The radius of the large-ε check: {@code largeEpsFactor} × the largest ε, but at least 0.15 of the
+   * input box's diameter (hi − lo)·√d, since on image-sized inputs 5 × 0.2 is still a
+   * small l2 perturbation (the fixture mlp_softplus keeps 46% accuracy at ε = 1 under PGD).
+   *
+   * @param d values per sample
+   */
+  public static double largeEps(RobustnessSettings settings, InputRange range, int d) {
+    return Math.max(settings.largeEpsFactor() * settings.maxEps(), 0.15 * (range.hi() - range.lo()) * Math.sqrt(d));
   }
 
   private MaskingCheck monotone(AttackSuite.Outcome main) {
@@ -133,7 +144,7 @@ public final class MaskingChecks {
       }
     }
     double tolerance = Math.max(0.01, 1.0 / main.samples());
-    return new MaskingCheck("accuracy-monotone-in-eps", rise <= tolerance, rise, tolerance,
+    return new MaskingCheck("accuracy-monotone-in-eps", rise <= tolerance + 1e-9, rise, tolerance,
         "Largest rise of robust accuracy from one ε to the next larger one (clean accuracy first); accuracy that rises with the budget means the attack failed where a weaker one succeeded.");
   }
 

@@ -86,4 +86,28 @@ class TorchReferenceMlpTest {
       }
     }
   }
+
+  @Test
+  void theReferenceModelPassesEveryMaskingCheck() {
+    LabeledData test = new LabeledData(Npy.readFloats(dir.resolve("inputs.npy")), Npy.readLabels(dir.resolve("labels.npy")), "inputs.npy");
+    double[] gradNorm = doubles(reference.get("test").get("grad_norm"));
+    double[] hessNorm = doubles(reference.get("test").get("hessian_spectral_norm"));
+    RobustnessSettings s = RobustnessSettings.defaults();
+    AttackSuite.Outcome o = new AttackSuite(s.attack().attacks(s, InputRange.UNIT), s.eps(), s.batchSize()).run(oracle, test, n -> {});
+    List<io.lcnn.auditor.result.MaskingCheck> checks =
+        new io.lcnn.auditor.masking.MaskingChecks(s, InputRange.UNIT).run(oracle, test, o, gradNorm, hessNorm, n -> {});
+    assertEquals(9, checks.size());
+    for (var c : checks) {
+      System.out.println("mlp_softplus " + c.name() + " " + c.passed() + " " + c.figure() + " / " + c.threshold());
+      assertTrue(c.passed(), c.toString());
+    }
+  }
+
+  private static double[] doubles(JsonNode array) {
+    double[] v = new double[array.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = array.get(i).asDouble();
+    }
+    return v;
+  }
 }

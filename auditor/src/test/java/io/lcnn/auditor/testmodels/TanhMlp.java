@@ -128,6 +128,112 @@ public final class TanhMlp {
     return gx;
   }
 
+  /** Input gradient of the cross-entropy loss of one sample, in double. */
+  public double[] lossGradient(float[] x, int off, int y) {
+    double[] z = logits(x, off);
+    double m = Double.NEGATIVE_INFINITY;
+    for (double v : z) {
+      m = Math.max(m, v);
+    }
+    double s = 0;
+    double[] p = new double[z.length];
+    for (int k = 0; k < z.length; k++) {
+      p[k] = Math.exp(z[k] - m);
+      s += p[k];
+    }
+    for (int k = 0; k < z.length; k++) {
+      p[k] /= s;
+    }
+    p[y] -= 1;
+    return backward(x, off, p);
+  }
+
+  /**
+   * H·v for the input Hessian of the cross-entropy loss of one sample, in closed form:
+   * W1ᵀ[D W2ᵀ(diag p − ppᵀ)W2 D + diag(q ⊙ tanh″)]W1 v with D = diag(1 − h²), q = W2ᵀ(p − e_y),
+   * tanh″ = −2h(1 − h²) (hidden models only).
+   */
+  public double[] hessianVector(float[] x, int off, int y, double[] v) {
+    double[] h = hiddenActivations(x, off);
+    double[] z = logits(x, off);
+    double m = Double.NEGATIVE_INFINITY;
+    for (double t : z) {
+      m = Math.max(m, t);
+    }
+    double[] p = new double[classes];
+    double s = 0;
+    for (int k = 0; k < classes; k++) {
+      p[k] = Math.exp(z[k] - m);
+      s += p[k];
+    }
+    for (int k = 0; k < classes; k++) {
+      p[k] /= s;
+    }
+    double[] u = new double[hidden];
+    for (int j = 0; j < hidden; j++) {
+      for (int i = 0; i < in; i++) {
+        u[j] += w1[j * in + i] * v[i];
+      }
+    }
+    double[] du = new double[hidden];
+    for (int j = 0; j < hidden; j++) {
+      du[j] = (1 - h[j] * h[j]) * u[j];
+    }
+    double[] zu = new double[classes];
+    double pz = 0;
+    for (int k = 0; k < classes; k++) {
+      for (int j = 0; j < hidden; j++) {
+        zu[k] += w2[k * hidden + j] * du[j];
+      }
+      pz += p[k] * zu[k];
+    }
+    double[] sz = new double[classes];
+    for (int k = 0; k < classes; k++) {
+      sz[k] = p[k] * zu[k] - p[k] * pz;
+    }
+    double[] back = new double[hidden];
+    for (int j = 0; j < hidden; j++) {
+      double t = 0;
+      double q = 0;
+      for (int k = 0; k < classes; k++) {
+        t += w2[k * hidden + j] * sz[k];
+        q += w2[k * hidden + j] * (p[k] - (k == y ? 1 : 0));
+      }
+      back[j] = (1 - h[j] * h[j]) * t + q * (-2 * h[j] * (1 - h[j] * h[j])) * u[j];
+    }
+    double[] out = new double[in];
+    for (int j = 0; j < hidden; j++) {
+      for (int i = 0; i < in; i++) {
+        out[i] += w1[j * in + i] * back[j];
+      }
+    }
+    return out;
+  }
+
+  /** Largest |eigenvalue| of the input Hessian of one sample's loss (power iteration on H·v). */
+  public double hessianNorm(float[] x, int off, int y) {
+    double[] v = new double[in];
+    for (int i = 0; i < in; i++) {
+      v[i] = Math.sin(i + 1.0);
+    }
+    double lambda = 0;
+    for (int it = 0; it < 300; it++) {
+      double[] w = hessianVector(x, off, y, v);
+      double n = 0;
+      for (double t : w) {
+        n += t * t;
+      }
+      lambda = Math.sqrt(n);
+      if (lambda == 0) {
+        return 0;
+      }
+      for (int i = 0; i < in; i++) {
+        v[i] = w[i] / lambda;
+      }
+    }
+    return lambda;
+  }
+
   /** Predicted class of one sample. */
   public int predict(float[] x, int off) {
     double[] z = logits(x, off);
