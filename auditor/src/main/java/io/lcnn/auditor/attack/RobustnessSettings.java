@@ -84,11 +84,15 @@ public record RobustnessSettings(
         64);
   }
 
-  /** {@code points} radii log-spaced from {@code lo} to {@code hi}, both included. */
+  /**
+   * {@code points} radii log-spaced from {@code lo} to {@code hi}, both included, rounded to 12
+   * significant digits (so that 1e-3 … 1e-1 in 5 points holds exactly 0.01).
+   */
   public static List<Double> logGrid(double lo, double hi, int points) {
     List<Double> out = new ArrayList<>();
     for (int i = 0; i < points; i++) {
-      out.add(i == 0 ? lo : i == points - 1 ? hi : lo * Math.pow(hi / lo, (double) i / (points - 1)));
+      double v = points == 1 ? lo : lo * Math.pow(hi / lo, (double) i / (points - 1));
+      out.add(new java.math.BigDecimal(v).round(new java.math.MathContext(12)).doubleValue());
     }
     return out;
   }

@@ -1,0 +1,131 @@
+package io.lcnn.auditor.attack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lcnn.auditor.masking.MaskingChecks;
+import io.lcnn.auditor.model.OnnxModelFile;
+import io.lcnn.auditor.model.OutputKind;
+import io.lcnn.auditor.oracle.ExactOracles;
+import io.lcnn.auditor.oracle.GradientOracle;
+import io.lcnn.auditor.result.GradientStability;
+import io.lcnn.auditor.result.MaskingCheck;
+import io.lcnn.auditor.runtime.OrtRuntime;
+import io.lcnn.auditor.stability.GradientStabilityProbe;
+import io.lcnn.datasets.FloatTensor;
+import io.lcnn.datasets.LabeledData;
+import io.lcnn.datasets.Npy;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The robustness probes on the exact gradient engine against the PyTorch float64 references of
+ * every model in {@code fixtures/torch-reference} (issue 4's "done when"). Kept out of the build
+ * until {@code ExactOracles} lands on main; move it to auditor/src/test/java at the merge.
+ */
+class TorchReferenceRobustnessTest {
+  private static final List<Double> REFERENCE_EPS = List.of(0.05, 0.1, 0.15, 0.2, 0.5, 1.0);
+
+  private static Path dir(String model) {
+    return Path.of(System.getProperty("lcnn.fixtures"), "torch-reference", model);
+  }
+
+  private static GradientOracle oracle(String model) {
+    OnnxModelFile m = OnnxModelFile.load(dir(model).resolve("model.onnx"));
+    return ExactOracles.create(m, OrtRuntime.cpu(2), OutputKind.detect(m)).gradient();
+  }
+
+  private static JsonNode reference(String model) throws IOException {
+    return new ObjectMapper().readTree(dir(model).resolve("reference.json").toFile());
+  }
+
+  private static LabeledData pgdData(String model) {
+    return new LabeledData(
+        Npy.readFloats(dir(model).resolve("pgd_inputs.npy")), Npy.readLabels(dir(model).resolve("pgd_labels.npy")), model + "/pgd_inputs.npy");
+  }
+
+  private static LabeledData testData(String model) {
+    return new LabeledData(
+        Npy.readFloats(dir(model).resolve("inputs.npy")), Npy.readLabels(dir(model).resolve("labels.npy")), model + "/inputs.npy");
+  }
+
+  private static void assertAtMostAboveReference(String model, RobustnessSettings s, double slack) throws IOException {
+    JsonNode ref = reference(model).get("pgd_l2_accuracy");
+    try (GradientOracle oracle = oracle(model)) {
+      AttackSuite suite = new AttackSuite(s.attack().attacks(s, InputRange.UNIT), s.eps(), s.batchSize());
+      AttackSuite.Outcome o = suite.run(oracle, pgdData(model), n -> {});
+      assertEquals(ref.get("clean_accuracy").asDouble(), o.cleanAccuracy(), 1e-9, model + " clean accuracy");
+      for (int e = 0; e < s.eps().size(); e++) {
+        double want = ref.get(String.valueOf(s.eps().get(e))).asDouble();
+        double got = o.worstCaseAccuracy(e);
+        System.out.printf("%s ε=%s: ours %.3f reference %.3f%n", model, s.eps().get(e), got, want);
+        assertTrue(got <= want + slack, model + " ε=" + s.eps().get(e) + ": " + got + " vs reference " + want);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mlp_softplus", "cnn_relu_maxpool_bn", "resnet_softplus", "cnn_softmax_normalized"})
+  void pgdWithTheReferenceSettingsIsAtMostTwoPointsAboveTheReference(String model) throws IOException {
+    RobustnessSettings s = RobustnessSettings.defaults()
+        .withAttack(AttackKind.PGD).withSteps(50).withRestarts(3).withEps(REFERENCE_EPS).withBatchSize(100);
+    assertEquals(2.5, s.stepSizeFactor());
+    assertAtMostAboveReference(model, s, 0.02);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mlp_softplus", "cnn_relu_maxpool_bn", "resnet_softplus", "cnn_softmax_normalized"})
+  void theDefaultAttackIsAtMostThreePointsAboveTheReference(String model) throws IOException {
+    assertAtMostAboveReference(model, RobustnessSettings.defaults().withBatchSize(100), 0.03);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mlp_softplus", "cnn_relu_maxpool_bn", "resnet_softplus", "cnn_softmax_normalized"})
+  void relativeGradientChangeMatchesTheReferenceWithItsNoiseDirections(String model) throws IOException {
+    JsonNode rgc = reference(model).get("relative_gradient_change");
+    FloatTensor noise = Npy.readFloats(dir(model).resolve("noise.npy"));
+    try (GradientOracle oracle = oracle(model)) {
+      GradientStability s = new GradientStabilityProbe(List.of(1e-3, 1e-2, 1e-1), 1, 0, 32)
+          .run(oracle, testData(model), null, noise, "noise.npy", n -> {});
+      for (GradientStability.RadiusStability rs : s.radii()) {
+        JsonNode ref = rgc.get(String.valueOf(rs.radius()));
+        for (int i = 0; i < ref.size(); i++) {
+          double want = ref.get(i).asDouble();
+          assertEquals(want, rs.perSample().get(i), 1e-2 * want, model + " r=" + rs.radius() + " sample " + i);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mlp_softplus", "cnn_relu_maxpool_bn", "resnet_softplus", "cnn_softmax_normalized"})
+  void theReferenceModelsPassEveryMaskingCheck(String model) throws IOException {
+    JsonNode test = reference(model).get("test");
+    double[] gradNorm = doubles(test.get("grad_norm"));
+    double[] hessNorm = doubles(test.get("hessian_spectral_norm"));
+    LabeledData data = testData(model);
+    RobustnessSettings s = RobustnessSettings.defaults();
+    try (GradientOracle oracle = oracle(model)) {
+      AttackSuite.Outcome o = new AttackSuite(s.attack().attacks(s, InputRange.UNIT), s.eps(), s.batchSize()).run(oracle, data, n -> {});
+      List<MaskingCheck> checks = new MaskingChecks(s, InputRange.UNIT).run(oracle, data, o, gradNorm, hessNorm, n -> {});
+      assertEquals(9, checks.size());
+      for (MaskingCheck c : checks) {
+        System.out.println(model + " " + c.name() + " " + c.passed() + " " + c.figure() + " / " + c.threshold());
+        assertTrue(c.passed(), model + ": " + c);
+      }
+    }
+  }
+
+  private static double[] doubles(JsonNode array) {
+    double[] v = new double[array.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = array.get(i).asDouble();
+    }
+    return v;
+  }
+}
