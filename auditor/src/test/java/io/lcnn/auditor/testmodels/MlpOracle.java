@@ -83,6 +83,10 @@ public class MlpOracle implements GradientOracle {
   @Override
   public ForwardResult forward(FloatTensor x, int[] labels) {
     forwardCalls++;
+    return evaluate(x, labels);
+  }
+
+  private ForwardResult evaluate(FloatTensor x, int[] labels) {
     FloatTensor t = transformInput(x);
     double[][] z = logits(t);
     int b = x.batchSize();
@@ -99,8 +103,7 @@ public class MlpOracle implements GradientOracle {
   @Override
   public GradientResult gradient(FloatTensor x, int[] labels) {
     gradientCalls++;
-    forwardCalls--;
-    ForwardResult f = forward(x, labels);
+    ForwardResult f = evaluate(x, labels);
     FloatTensor t = transformInput(x);
     double[][] z = logits(t);
     int d = x.sampleSize();
