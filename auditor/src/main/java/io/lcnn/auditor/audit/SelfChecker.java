@@ -1,0 +1,112 @@
+package io.lcnn.auditor.audit;
+
+import io.lcnn.auditor.oracle.ClassificationLoss;
+import io.lcnn.auditor.oracle.FiniteDifferenceHvpOracle;
+import io.lcnn.auditor.oracle.GradientOracle;
+import io.lcnn.auditor.oracle.HvpOracle;
+import io.lcnn.auditor.oracle.InputScale;
+import io.lcnn.auditor.result.SelfCheck;
+import io.lcnn.auditor.result.Stats;
+import io.lcnn.datasets.FloatTensor;
+
+/**
+ * Compares independent estimates on a few samples, along each sample's normalized gradient
+ * direction d = ∇f/‖∇f‖ (where both products are large, so float32 noise matters least):
+ * the HVP in use against a central difference of gradients (∇f(x+hd) − ∇f(x−hd))/2h, and
+ * ∇f·d = ‖∇f‖ against the loss's central difference (f(x+hd) − f(x−hd))/2h.
+ */
+public final class SelfChecker {
+  private final ClassificationLoss loss;
+  private final double gradientStep;
+
+  /**
+   * @param loss the per-sample loss (for the directional difference of the loss, in double)
+   * @param gradientStep the directional step relative to the input scale
+   */
+  public SelfChecker(ClassificationLoss loss, double gradientStep) {
+    this.loss = loss;
+    this.gradientStep = gradientStep;
+  }
+
+  /**
+   * @param gradient gradient oracle in use
+   * @param hvp HVP oracle in use
+   * @param hvpStep relative step of the finite-difference HVP in use (0 when the HVP is exact)
+   * @param x the samples to check [k, ...]
+   * @param labels their labels
+   */
+  public SelfCheck check(GradientOracle gradient, HvpOracle hvp, double hvpStep, FloatTensor x, int[] labels) {
+    int k = x.batchSize();
+    int d = x.sampleSize();
+    float[] g = gradient.gradient(x, labels).gradient().data();
+    float[] dir = new float[k * d];
+    double[] gradNorm = new double[k];
+    for (int i = 0; i < k; i++) {
+      double n = 0;
+      for (int j = 0; j < d; j++) {
+        n += (double) g[i * d + j] * g[i * d + j];
+      }
+      gradNorm[i] = Math.sqrt(n);
+      for (int j = 0; j < d; j++) {
+        dir[i * d + j] = gradNorm[i] > 0 ? (float) (g[i * d + j] / gradNorm[i]) : 0f;
+      }
+    }
+    FloatTensor direction = new FloatTensor(x.shape().clone(), dir);
+    double gradientMax = directionalGradientCheck(gradient, x, labels, direction, gradNorm);
+
+    boolean hvpIsFd = hvpStep > 0;
+    double checkStep = hvpIsFd ? 2 * hvpStep : FiniteDifferenceHvpOracle.defaultStepFor(gradient);
+    FiniteDifferenceHvpOracle reference = new FiniteDifferenceHvpOracle(gradient, checkStep);
+    float[] a = hvp.hvp(x, labels, direction).data();
+    float[] b = reference.hvp(x, labels, direction).data();
+    double[] rel = new double[k];
+    double[] steps = new double[k];
+    for (int i = 0; i < k; i++) {
+      double num = 0;
+      double den = 0;
+      for (int j = 0; j < d; j++) {
+        double diff = (double) a[i * d + j] - b[i * d + j];
+        num += diff * diff;
+        den += (double) a[i * d + j] * a[i * d + j];
+      }
+      rel[i] = den > 0 ? Math.sqrt(num / den) : (num > 0 ? Double.POSITIVE_INFINITY : 0);
+      steps[i] = reference.step(x, i, 1.0);
+    }
+    Stats r = Stats.of(rel);
+    String note = (hvpIsFd
+        ? "finite-difference HVP (relative step " + hvpStep + ") vs finite-difference HVP with twice the step"
+        : "exact HVP vs central difference of exact gradients (relative step " + checkStep + ")")
+        + ", and " + gradient.mode() + " gradient vs central difference of the loss, both along the normalized gradient";
+    return new SelfCheck(k, r.max(), r.median(), gradientMax, Stats.of(steps).median(), note);
+  }
+
+  private double directionalGradientCheck(
+      GradientOracle gradient, FloatTensor x, int[] labels, FloatTensor direction, double[] gradNorm) {
+    int k = x.batchSize();
+    int d = x.sampleSize();
+    float[] xs = x.data();
+    float[] dir = direction.data();
+    float[] pert = new float[2 * k * d];
+    int[] pertLabels = new int[2 * k];
+    double[] h = new double[k];
+    for (int i = 0; i < k; i++) {
+      h[i] = gradientStep * InputScale.of(xs, i * d, d);
+      for (int j = 0; j < d; j++) {
+        pert[i * d + j] = (float) (xs[i * d + j] + h[i] * dir[i * d + j]);
+        pert[(k + i) * d + j] = (float) (xs[i * d + j] - h[i] * dir[i * d + j]);
+      }
+      pertLabels[i] = labels[i];
+      pertLabels[k + i] = labels[i];
+    }
+    long[] shape = x.shape().clone();
+    shape[0] = 2L * k;
+    double[] f = loss.losses(gradient.forward(new FloatTensor(shape, pert), pertLabels).output(), pertLabels);
+    double worst = 0;
+    for (int i = 0; i < k; i++) {
+      double fd = (f[i] - f[k + i]) / (2 * h[i]);
+      double rel = Math.abs(gradNorm[i] - fd) / Math.max(gradNorm[i], 1e-30);
+      worst = Math.max(worst, rel);
+    }
+    return worst;
+  }
+}
