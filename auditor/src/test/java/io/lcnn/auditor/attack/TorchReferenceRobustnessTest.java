@@ -25,8 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The robustness probes on the exact gradient engine against the PyTorch float64 references of
- * every model in {@code fixtures/torch-reference} (issue 4's "done when"). Kept out of the build
- * until {@code ExactOracles} lands on main; move it to auditor/src/test/java at the merge.
+ * every model in {@code fixtures/torch-reference} (issue 4's "done when").
  */
 class TorchReferenceRobustnessTest {
   private static final List<Double> REFERENCE_EPS = List.of(0.05, 0.1, 0.15, 0.2, 0.5, 1.0);
@@ -35,9 +34,9 @@ class TorchReferenceRobustnessTest {
     return Path.of(System.getProperty("lcnn.fixtures"), "torch-reference", model);
   }
 
-  private static GradientOracle oracle(String model) {
+  private static ExactOracles engine(String model) {
     OnnxModelFile m = OnnxModelFile.load(dir(model).resolve("model.onnx"));
-    return ExactOracles.create(m, OrtRuntime.cpu(2), OutputKind.detect(m)).gradient();
+    return ExactOracles.create(m, OrtRuntime.cpu(2), OutputKind.detect(m));
   }
 
   private static JsonNode reference(String model) throws IOException {
@@ -56,7 +55,8 @@ class TorchReferenceRobustnessTest {
 
   private static void assertAtMostAboveReference(String model, RobustnessSettings s, double slack) throws IOException {
     JsonNode ref = reference(model).get("pgd_l2_accuracy");
-    try (GradientOracle oracle = oracle(model)) {
+    try (ExactOracles engine = engine(model)) {
+      GradientOracle oracle = engine.gradient();
       AttackSuite suite = new AttackSuite(s.attack().attacks(s, InputRange.UNIT), s.eps(), s.batchSize());
       AttackSuite.Outcome o = suite.run(oracle, pgdData(model), n -> {});
       assertEquals(ref.get("clean_accuracy").asDouble(), o.cleanAccuracy(), 1e-9, model + " clean accuracy");
@@ -89,7 +89,8 @@ class TorchReferenceRobustnessTest {
   void relativeGradientChangeMatchesTheReferenceWithItsNoiseDirections(String model) throws IOException {
     JsonNode rgc = reference(model).get("relative_gradient_change");
     FloatTensor noise = Npy.readFloats(dir(model).resolve("noise.npy"));
-    try (GradientOracle oracle = oracle(model)) {
+    try (ExactOracles engine = engine(model)) {
+      GradientOracle oracle = engine.gradient();
       GradientStability s = new GradientStabilityProbe(List.of(1e-3, 1e-2, 1e-1), 1, 0, 32)
           .run(oracle, testData(model), null, noise, "noise.npy", n -> {});
       for (GradientStability.RadiusStability rs : s.radii()) {
@@ -110,7 +111,8 @@ class TorchReferenceRobustnessTest {
     double[] hessNorm = doubles(test.get("hessian_spectral_norm"));
     LabeledData data = testData(model);
     RobustnessSettings s = RobustnessSettings.defaults();
-    try (GradientOracle oracle = oracle(model)) {
+    try (ExactOracles engine = engine(model)) {
+      GradientOracle oracle = engine.gradient();
       AttackSuite.Outcome o = new AttackSuite(s.attack().attacks(s, InputRange.UNIT), s.eps(), s.batchSize()).run(oracle, data, n -> {});
       List<MaskingCheck> checks = new MaskingChecks(s, InputRange.UNIT).run(oracle, data, o, gradNorm, hessNorm, n -> {});
       assertEquals(9, checks.size());
