@@ -2,6 +2,7 @@ package io.lcnn.auditor.attack;
 
 import io.lcnn.auditor.masking.MaskingChecks;
 import io.lcnn.auditor.oracle.GradientOracle;
+import io.lcnn.auditor.oracle.HvpOracle;
 import io.lcnn.auditor.result.AttackResults;
 import io.lcnn.auditor.result.GradientStability;
 import io.lcnn.auditor.result.MaskingCheck;
@@ -31,17 +32,20 @@ public final class RobustnessProbes {
     return settings.inputRange() != null ? settings.inputRange() : InputRange.fromMetadata(modelMetadata, InputRange.UNIT);
   }
 
-  /** {@link #run(GradientOracle, LabeledData, RobustnessSettings, double[], double[], double[], Path, IntConsumer)} without progress. */
+  /** {@link #run(GradientOracle, HvpOracle, LabeledData, RobustnessSettings, double[], double[], double[], Path, IntConsumer)} without HVPs or progress. */
   public static RobustnessReport run(
       GradientOracle oracle, LabeledData test, RobustnessSettings settings,
       double[] curvature, double[] gradNorm, double[] hessNorm, Path auditDir) {
-    return run(oracle, test, settings, curvature, gradNorm, hessNorm, auditDir, n -> {});
+    return run(oracle, null, test, settings, curvature, gradNorm, hessNorm, auditDir, n -> {});
   }
 
   /**
    * Runs every probe.
    *
    * @param oracle loss and input gradients of the audited model
+   * @param hvp exact Hessian-vector products of the same model, which resolve relative gradient
+   *     changes below 1e-3 without float32 cancellation (see {@link GradientStabilityProbe}); may
+   *     be null
    * @param test the attacked samples (inputs inside the input range)
    * @param settings probe settings; a null input range means [0, 1] (resolve metadata first with
    *     {@link #resolveRange})
@@ -52,7 +56,7 @@ public final class RobustnessProbes {
    * @param progress told the number of oracle calls completed
    */
   public static RobustnessReport run(
-      GradientOracle oracle, LabeledData test, RobustnessSettings settings,
+      GradientOracle oracle, HvpOracle hvp, LabeledData test, RobustnessSettings settings,
       double[] curvature, double[] gradNorm, double[] hessNorm, Path auditDir, IntConsumer progress) {
     InputRange range = settings.inputRange() != null ? settings.inputRange() : InputRange.UNIT;
     checkInRange(test, range);
@@ -64,7 +68,7 @@ public final class RobustnessProbes {
       saved = relative(auditDir, settings.saveAdversarial());
     }
     AttackResults attacks = toResults(outcome, settings, range, saved);
-    GradientStability stability = stability(oracle, test, settings, curvature, progress);
+    GradientStability stability = stability(oracle, hvp, test, settings, curvature, progress);
     List<MaskingCheck> checks = new MaskingChecks(settings, range).run(oracle, test, outcome, gradNorm, hessNorm, progress);
     return new RobustnessReport(attacks, stability, checks);
   }
@@ -88,10 +92,10 @@ public final class RobustnessProbes {
   }
 
   private static GradientStability stability(
-      GradientOracle oracle, LabeledData test, RobustnessSettings s, double[] curvature, IntConsumer progress) {
+      GradientOracle oracle, HvpOracle hvp, LabeledData test, RobustnessSettings s, double[] curvature, IntConsumer progress) {
     GradientStabilityProbe probe = new GradientStabilityProbe(s.stabilityRadii(), s.stabilityDirections(), s.seed(), s.batchSize());
     if (s.noise() == null) {
-      return probe.run(oracle, test, curvature, null, "random", progress);
+      return probe.run(oracle, hvp, test, curvature, null, "random", progress);
     }
     FloatTensor noise = Npy.readFloats(s.noise());
     int m = noise.batchSize();
@@ -99,7 +103,7 @@ public final class RobustnessProbes {
       throw new IllegalArgumentException(s.noise() + ": " + m + " directions for " + test.size() + " test samples; give at most one per sample");
     }
     double[] c = curvature == null ? null : java.util.Arrays.copyOf(curvature, m);
-    return probe.run(oracle, test.head(m), c, noise, s.noise().toString(), progress);
+    return probe.run(oracle, hvp, test.head(m), c, noise, s.noise().toString(), progress);
   }
 
   private static void checkInRange(LabeledData test, InputRange range) {

@@ -31,7 +31,7 @@ class RobustnessProbesTest {
         .withSteps(10).withRestarts(1).withAttack(AttackKind.BOTH)
         .withNoise(audit.resolve("noise.npy")).withSaveAdversarial(audit.resolve("adversarial")).withMaskingSamples(12);
     long[] calls = {0};
-    RobustnessReport r = RobustnessProbes.run(oracle, data, s, new double[24], null, null, audit, n -> calls[0] += n);
+    RobustnessReport r = RobustnessProbes.run(oracle, null, data, s, new double[24], null, null, audit, n -> calls[0] += n);
     assertEquals("adversarial", r.attacks().adversarialDir());
     for (double e : s.eps()) {
       assertTrue(Files.exists(audit.resolve("adversarial").resolve(AdversarialWriter.fileName(e))));

@@ -19,6 +19,10 @@ class GradientStabilityProbeTest {
   private static final List<Double> RADII = List.of(1e-3, 3.1622776601683794e-3, 1e-2, 3.1622776601683794e-2, 1e-1);
 
   private static QuadraticOracle quadratic(long seed) {
+    return new QuadraticOracle(matrix(seed), vector(seed));
+  }
+
+  private static double[][] matrix(long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     double[][] m = new double[D][D];
     for (int i = 0; i < D; i++) {
@@ -32,11 +36,16 @@ class GradientStabilityProbeTest {
         a[i][j] = 0.5 * (m[i][j] + m[j][i]);
       }
     }
+    return a;
+  }
+
+  private static double[] vector(long seed) {
+    SplittableRandom rng = new SplittableRandom(seed + 1000);
     double[] b = new double[D];
     for (int i = 0; i < D; i++) {
       b[i] = 2 * (rng.nextDouble() - 0.5);
     }
-    return new QuadraticOracle(a, b);
+    return b;
   }
 
   private static LabeledData data(int n, long seed) {
@@ -115,6 +124,27 @@ class GradientStabilityProbeTest {
       }
       assertTrue(Double.isNaN(rs.predictedMean()));
     }
+  }
+
+  @Test
+  void smallChangesAreResolvedByHvpQuadratureDespiteGradientRoundoff() {
+    QuadraticOracle exact = quadratic(1);
+    QuadraticOracle noisy = new QuadraticOracle(matrix(1), vector(1), 1e-5);
+    int n = 8;
+    LabeledData data = data(n, 2);
+    FloatTensor dirs = data(n, 3).inputs();
+    GradientStability want = new GradientStabilityProbe(RADII, 1, 0, 8).run(exact, data, null, dirs, "dirs", k -> {});
+    GradientStability plain = new GradientStabilityProbe(RADII, 1, 0, 8).run(noisy, data, null, dirs, "dirs", k -> {});
+    GradientStability fixed = new GradientStabilityProbe(RADII, 1, 0, 8).run(noisy, noisy, data, null, dirs, "dirs", k -> {});
+    double plainWorst = 0;
+    for (int r = 0; r < RADII.size(); r++) {
+      for (int i = 0; i < n; i++) {
+        double w = want.radii().get(r).perSample().get(i);
+        plainWorst = Math.max(plainWorst, Math.abs(plain.radii().get(r).perSample().get(i) - w) / w);
+        assertEquals(w, fixed.radii().get(r).perSample().get(i), 1e-2 * w, "r=" + RADII.get(r) + " sample " + i);
+      }
+    }
+    assertTrue(plainWorst > 1e-2, "the noisy gradients should defeat plain differences at r=1e-3, worst error " + plainWorst);
   }
 
   @Test
