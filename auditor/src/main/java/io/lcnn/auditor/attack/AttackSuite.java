@@ -18,8 +18,10 @@ import java.util.function.IntConsumer;
  * <p>The worst-case adversarial input kept per sample and ε is: the clean input when it is
  * misclassified clean; otherwise the first misclassified point of the first attack (in the given
  * order) that broke it; otherwise, for an unbroken sample, the highest-loss point any attack
- * found. Finally every worst-case batch is run through the oracle once more and a success counts
- * only when that forward pass misclassifies the stored float32 point again.
+ * found. Every worst-case batch is run through the oracle once more and a success counts only
+ * when that forward pass misclassifies the stored float32 point again. Finally, a sample broken
+ * at some ε counts as broken at every larger ε, with that point (it lies in the larger ball), so
+ * the worst case is monotone in ε; the per-attack figures are left as each attack found them.
  */
 public final class AttackSuite {
   private final List<Attack> attacks;
@@ -112,7 +114,30 @@ public final class AttackSuite {
       }
       worstPoints.add(new FloatTensor(inputs.shape().clone(), kept));
     }
+    carryForward(worst, worstPoints, d);
     return new Outcome(eps, cleanCorrect, brokenBy, worst, worstPoints);
+  }
+
+  /**
+   * A point that broke a sample at some ε lies in every larger ball too: where a sample was
+   * broken at a smaller ε but not at a larger one, the larger ε keeps the smaller one's point.
+   */
+  private void carryForward(boolean[][] worst, List<FloatTensor> points, int d) {
+    Integer[] order = new Integer[eps.size()];
+    for (int e = 0; e < order.length; e++) {
+      order[e] = e;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Double.compare(eps.get(a), eps.get(b)));
+    for (int k = 1; k < order.length; k++) {
+      int prev = order[k - 1];
+      int cur = order[k];
+      for (int i = 0; i < worst[cur].length; i++) {
+        if (worst[prev][i] && !worst[cur][i]) {
+          worst[cur][i] = true;
+          System.arraycopy(points.get(prev).data(), i * d, points.get(cur).data(), i * d, d);
+        }
+      }
+    }
   }
 
   private static float[] gather(float[] all, int[] index, int d) {
@@ -140,7 +165,7 @@ public final class AttackSuite {
    * @param brokenByAttack per attack name, [ε index][sample] whether that attack broke it (clean
    *     misclassified samples are not attacked and read false here)
    * @param worstBroken [ε index][sample] the worst case, including clean misclassifications,
-   *     confirmed by a second forward pass of the kept point
+   *     confirmed by a second forward pass of the kept point, monotone in ε
    * @param worstAdversarial per ε, the kept points [N, ...] (see the class comment)
    */
   public record Outcome(

@@ -151,4 +151,51 @@ class TorchReferenceRobustnessTest {
     }
     return v;
   }
+
+  @org.junit.jupiter.api.Test
+  void savedAdversarialInputsAreMisclassifiedByTheOriginalModelOnOnnxRuntime(@org.junit.jupiter.api.io.TempDir Path audit)
+      throws Exception {
+    String model = "cnn_softmax_normalized";
+    OnnxModelFile m = OnnxModelFile.load(dir(model).resolve("model.onnx"));
+    LabeledData data = testData(model);
+    RobustnessSettings s = RobustnessSettings.defaults().withSteps(20).withRestarts(1).withAttack(AttackKind.BOTH)
+        .withMaskingSamples(16).withSaveAdversarial(audit.resolve("adv"));
+    RobustnessReport r;
+    try (ExactOracles engine = engine(model)) {
+      r = RobustnessProbes.run(engine.gradient(), engine.hvp(), data, s, null, null, null, audit, n -> {});
+    }
+    assertEquals("adv", r.attacks().adversarialDir());
+    OrtRuntime runtime = OrtRuntime.cpu(1);
+    int counted = 0;
+    try (ai.onnxruntime.OrtSession session = runtime.open(m.bytes())) {
+      for (int e = 0; e < s.eps().size(); e++) {
+        double eps = s.eps().get(e);
+        FloatTensor adv = Npy.readFloats(audit.resolve("adv").resolve(AdversarialWriter.fileName(eps)));
+        assertEquals(java.util.Arrays.toString(data.inputs().shape()), java.util.Arrays.toString(adv.shape()));
+        FloatTensor out = io.lcnn.auditor.runtime.TensorIO.run(session, java.util.Map.of(m.inputName(), adv), java.util.Map.of(), List.of(m.outputName())).get(m.outputName());
+        int[] pred = new io.lcnn.auditor.oracle.ForwardResult(new float[data.size()], out).predictions();
+        int d = data.inputs().sampleSize();
+        int robust = 0;
+        for (int i = 0; i < data.size(); i++) {
+          double dist = 0;
+          for (int j = 0; j < d; j++) {
+            float v = adv.data()[i * d + j];
+            assertTrue(v >= 0f && v <= 1f, "value outside [0,1]");
+            dist += Math.pow(v - data.inputs().data()[i * d + j], 2);
+          }
+          assertTrue(Math.sqrt(dist) <= eps + 1e-5, "sample " + i + " at distance " + Math.sqrt(dist) + " > " + eps);
+          Double broken = r.attacks().smallestBreakingEps().get(i);
+          boolean countedBroken = broken != null && broken <= eps;
+          if (countedBroken) {
+            assertTrue(pred[i] != data.labels()[i], model + " ε=" + eps + " sample " + i + " counted as broken");
+            counted++;
+          } else {
+            robust++;
+          }
+        }
+        assertEquals(r.attacks().worstCaseAccuracy().get(String.valueOf(eps)), (double) robust / data.size(), 1e-12);
+      }
+    }
+    assertTrue(counted > 0);
+  }
 }
