@@ -4,6 +4,9 @@ import io.lcnn.auditor.attack.AttackOutcome;
 import io.lcnn.auditor.attack.InputRange;
 import io.lcnn.auditor.attack.PgdL2;
 import io.lcnn.auditor.model.OnnxModelFile;
+import io.lcnn.auditor.model.OutputKind;
+import io.lcnn.auditor.oracle.ExactOracles;
+import io.lcnn.auditor.oracle.GradientOracle;
 import io.lcnn.auditor.runtime.OrtRuntime;
 import io.lcnn.datasets.FloatTensor;
 import io.lcnn.datasets.Npy;
@@ -26,12 +29,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * l2 PGD throughput on ONNX Runtime, in attacked samples × steps per second (the
- * {@code sampleSteps} counter), on the fixture {@code torch-reference/mlp_softplus} with its
+ * l2 PGD throughput on ONNX Runtime with the exact gradient engine, in attacked samples × steps
+ * per second (the {@code sampleSteps} counter), on a fixture of {@code torch-reference} with its
  * {@code pgd_inputs.npy}: one PGD restart of {@value #STEPS} steps at ε = 0.1 on a batch, one
- * oracle call per step. Gradients come from {@link ChainGradientOracle}; the libtorch (DJL)
- * version of the same attack on the same model and batch is paired with this one in a later
- * change. Fixtures are found through {@code -Dlcnn.fixtures} (default {@code fixtures}).
+ * oracle call per step. The libtorch (DJL) version of the same attack on the same model and batch
+ * is paired with this one in a later change. Fixtures are found through {@code -Dlcnn.fixtures}
+ * (default {@code fixtures}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -43,13 +46,17 @@ public class PgdThroughputBenchmark {
   /** PGD steps per invocation. */
   public static final int STEPS = 10;
 
+  @Param({"mlp_softplus", "cnn_relu_maxpool_bn", "resnet_softplus"})
+  public String model;
+
   @Param({"32", "200"})
   public int batch;
 
   @Param({"1"})
   public int threads;
 
-  private ChainGradientOracle oracle;
+  private ExactOracles engine;
+  private GradientOracle oracle;
   private FloatTensor x;
   private int[] labels;
   private PgdL2 pgd;
@@ -63,9 +70,10 @@ public class PgdThroughputBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    Path dir = Path.of(System.getProperty("lcnn.fixtures", "fixtures"), "torch-reference", "mlp_softplus");
-    OnnxModelFile model = OnnxModelFile.load(dir.resolve("model.onnx"));
-    oracle = new ChainGradientOracle(model, OrtRuntime.cpu(threads), 10);
+    Path dir = Path.of(System.getProperty("lcnn.fixtures", "fixtures"), "torch-reference", model);
+    OnnxModelFile m = OnnxModelFile.load(dir.resolve("model.onnx"));
+    engine = ExactOracles.create(m, OrtRuntime.cpu(threads), OutputKind.detect(m));
+    oracle = engine.gradient();
     x = Npy.readFloats(dir.resolve("pgd_inputs.npy")).slice(0, batch);
     labels = Arrays.copyOf(Npy.readLabels(dir.resolve("pgd_labels.npy")), batch);
     pgd = new PgdL2(STEPS, 2.5, 1, true, 0, InputRange.UNIT);
@@ -73,7 +81,7 @@ public class PgdThroughputBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    oracle.close();
+    engine.close();
   }
 
   @Benchmark
