@@ -101,6 +101,7 @@ public record ApgdL2(int steps, int restarts, long seed, InputRange range) imple
     int minPeriod = Math.max((int) (0.06 * steps), 1);
     int sinceCheck = 0;
     float[] z = new float[d];
+    float[] zs = new float[d];
 
     for (int it = 0; it < steps; it++) {
       double a = it > 0 ? MOMENTUM : 1.0;
@@ -108,18 +109,17 @@ public record ApgdL2(int steps, int restarts, long seed, InputRange range) imple
         int off = s * d;
         double gn = L2Ball.norm(grad, off, d);
         double scale = gn > 0 && Double.isFinite(gn) ? eta[s] / gn : 0;
-        float[] zs = new float[d];
         for (int j = 0; j < d; j++) {
           zs[j] = (float) (adv[off + j] + scale * grad[off + j]);
         }
-        projectSample(x0, zs, off, d, eps);
+        L2Ball.projectAndClip(x0, off, zs, 0, d, eps, range);
         for (int j = 0; j < d; j++) {
           double cur = adv[off + j];
           double next = cur + a * (zs[j] - cur) + (1 - a) * (cur - old[off + j]);
           old[off + j] = (float) cur;
           z[j] = (float) next;
         }
-        projectSample(x0, z, off, d, eps);
+        L2Ball.projectAndClip(x0, off, z, 0, d, eps, range);
         System.arraycopy(z, 0, adv, off, d);
       }
       GradientResult r = oracle.gradient(point, y);
@@ -157,11 +157,5 @@ public record ApgdL2(int steps, int restarts, long seed, InputRange range) imple
         sinceCheck = 0;
       }
     }
-  }
-
-  private void projectSample(float[] x0, float[] v, int off, int d, double eps) {
-    float[] full = new float[d];
-    System.arraycopy(x0, off, full, 0, d);
-    L2Ball.projectAndClip(full, v, 0, d, eps, range);
   }
 }

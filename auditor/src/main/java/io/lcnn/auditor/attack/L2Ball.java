@@ -36,28 +36,38 @@ public final class L2Ball {
    * {@code x} lies in the range and clipping moves every coordinate towards it.
    */
   public static void projectAndClip(float[] x, float[] adv, int i, int d, double eps, InputRange range) {
-    int off = i * d;
-    double dist = distance(adv, x, off, d);
-    double scale = dist > eps ? eps / dist : 1.0;
-    for (int j = 0; j < d; j++) {
-      double delta = ((double) adv[off + j] - x[off + j]) * scale;
-      adv[off + j] = (float) range.clip(x[off + j] + delta);
-    }
-    if (scale < 1.0 && distance(adv, x, off, d) > eps) {
-      shrinkInto(x, adv, off, d, eps, range);
-    }
+    projectAndClip(x, i * d, adv, i * d, d, eps, range);
   }
 
-  /** Guards against float32 rounding pushing a projected point just outside the ball. */
-  private static void shrinkInto(float[] x, float[] adv, int off, int d, double eps, InputRange range) {
+  /**
+   * The same for a point {@code adv[advOff .. advOff+d)} around {@code x[xOff .. xOff+d)}, which
+   * may sit at different offsets.
+   */
+  public static void projectAndClip(float[] x, int xOff, float[] adv, int advOff, int d, double eps, InputRange range) {
+    double dist = distance(adv, advOff, x, xOff, d);
+    double scale = dist > eps ? eps / dist : 1.0;
+    for (int j = 0; j < d; j++) {
+      double delta = ((double) adv[advOff + j] - x[xOff + j]) * scale;
+      adv[advOff + j] = (float) range.clip(x[xOff + j] + delta);
+    }
     double shrink = 1.0 - 1e-6;
-    while (distance(adv, x, off, d) > eps) {
+    while (scale < 1.0 && distance(adv, advOff, x, xOff, d) > eps) {
+      // float32 rounding pushed the projected point just outside the ball
       for (int j = 0; j < d; j++) {
-        double delta = ((double) adv[off + j] - x[off + j]) * shrink;
-        adv[off + j] = (float) range.clip(x[off + j] + delta);
+        double delta = ((double) adv[advOff + j] - x[xOff + j]) * shrink;
+        adv[advOff + j] = (float) range.clip(x[xOff + j] + delta);
       }
       shrink *= shrink;
     }
+  }
+
+  private static double distance(float[] a, int aOff, float[] b, int bOff, int d) {
+    double s = 0;
+    for (int j = 0; j < d; j++) {
+      double t = (double) a[aOff + j] - b[bOff + j];
+      s += t * t;
+    }
+    return Math.sqrt(s);
   }
 
   /**
