@@ -1,0 +1,230 @@
+package io.lcnn.auditor.attack;
+
+import io.lcnn.auditor.oracle.ForwardResult;
+import io.lcnn.auditor.oracle.GradientOracle;
+import io.lcnn.datasets.FloatTensor;
+import io.lcnn.datasets.LabeledData;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs one or more {@link Attack}s at every ε on a labelled set, in batches, and combines them
+ * per sample into a worst case: a sample is broken at ε when it is misclassified clean or any
+ * attack broke it. Only samples classified correctly without attack are attacked.
+ *
+ * <p>The worst-case adversarial input kept per sample and ε is: the clean input when it is
+ * misclassified clean; otherwise the first misclassified point of the first attack (in the given
+ * order) that broke it; otherwise, for an unbroken sample, the highest-loss point any attack
+ * found. Every worst-case batch is run through the oracle once more and a success counts only
+ * when that forward pass misclassifies the stored float32 point again. Finally, a sample broken
+ * at some ε counts as broken at every larger ε, with that point (it lies in the larger ball), so
+ * the worst case is monotone in ε; the per-attack figures are left as each attack found them.
+ */
+public final class AttackSuite {
+  private final List<Attack> attacks;
+  private final List<Double> eps;
+  private final int batchSize;
+
+  /**
+   * @param attacks attacks to run, in order of preference for the kept point
+   * @param eps radii, in input units (l2 over the whole input tensor)
+   * @param batchSize samples per oracle call
+   */
+  public AttackSuite(List<Attack> attacks, List<Double> eps, int batchSize) {
+    if (attacks.isEmpty() || eps.isEmpty() || batchSize < 1) {
+      throw new IllegalArgumentException("an attack suite needs at least one attack, one ε and batch size >= 1");
+    }
+    for (double e : eps) {
+      if (!(e > 0) || !Double.isFinite(e)) {
+        throw new IllegalArgumentException("attack radii must be positive, got " + e);
+      }
+    }
+    this.attacks = List.copyOf(attacks);
+    this.eps = List.copyOf(eps);
+    this.batchSize = batchSize;
+  }
+
+  /** Upper bound of oracle calls {@link #run} makes on {@code samples} samples, for progress totals. */
+  public long maxOracleCalls(int samples) {
+    long batches = (samples + batchSize - 1) / batchSize;
+    long perBatch = 0;
+    for (Attack a : attacks) {
+      perBatch += a.maxOracleCalls();
+    }
+    return batches * (1 + eps.size() * (perBatch + 1));
+  }
+
+  /**
+   * Attacks every sample at every ε.
+   *
+   * @param progress told the number of oracle calls completed, as they complete
+   */
+  public Outcome run(GradientOracle oracle, LabeledData data, IntConsumer progress) {
+    int n = data.size();
+    FloatTensor inputs = data.inputs();
+    int[] labels = data.labels();
+    boolean[] cleanCorrect = new boolean[n];
+    for (int from = 0; from < n; from += batchSize) {
+      int to = Math.min(n, from + batchSize);
+      ForwardResult f = oracle.forward(inputs.slice(from, to), java.util.Arrays.copyOfRange(labels, from, to));
+      int[] p = f.predictions();
+      for (int i = from; i < to; i++) {
+        cleanCorrect[i] = p[i - from] == labels[i];
+      }
+      progress.accept(1);
+    }
+    int[] attacked = java.util.stream.IntStream.range(0, n).filter(i -> cleanCorrect[i]).toArray();
+    int d = inputs.sampleSize();
+
+    Map<String, boolean[][]> brokenBy = new LinkedHashMap<>();
+    attacks.forEach(a -> brokenBy.put(a.name(), new boolean[eps.size()][n]));
+    boolean[][] worst = new boolean[eps.size()][n];
+    List<FloatTensor> worstPoints = new ArrayList<>();
+    for (int e = 0; e < eps.size(); e++) {
+      double radius = eps.get(e);
+      float[] kept = inputs.data().clone();
+      float[] keptLoss = new float[n];
+      java.util.Arrays.fill(keptLoss, Float.NEGATIVE_INFINITY);
+      for (int from = 0; from < attacked.length; from += batchSize) {
+        int[] index = java.util.Arrays.copyOfRange(attacked, from, Math.min(attacked.length, from + batchSize));
+        FloatTensor x = inputs.select(index);
+        int[] y = Labels.select(labels, index);
+        for (Attack a : attacks) {
+          AttackOutcome o = a.run(oracle, x, y, radius, index[0], progress);
+          boolean[] mine = brokenBy.get(a.name())[e];
+          for (int r = 0; r < index.length; r++) {
+            int i = index[r];
+            mine[i] = o.broken()[r];
+            boolean better = o.broken()[r] ? !worst[e][i] : !worst[e][i] && o.loss()[r] > keptLoss[i];
+            if (better) {
+              System.arraycopy(o.adversarial().data(), r * d, kept, i * d, d);
+              keptLoss[i] = o.loss()[r];
+            }
+            worst[e][i] |= o.broken()[r];
+          }
+        }
+        confirm(oracle, new FloatTensor(x.shape(), gather(kept, index, d)), y, index, worst[e]);
+        progress.accept(1);
+      }
+      for (int i = 0; i < n; i++) {
+        worst[e][i] |= !cleanCorrect[i];
+      }
+      worstPoints.add(new FloatTensor(inputs.shape().clone(), kept));
+    }
+    carryForward(worst, worstPoints, d);
+    return new Outcome(eps, cleanCorrect, brokenBy, worst, worstPoints);
+  }
+
+  /**
+   * A point that broke a sample at some ε lies in every larger ball too: where a sample was
+   * broken at a smaller ε but not at a larger one, the larger ε keeps the smaller one's point.
+   */
+  private void carryForward(boolean[][] worst, List<FloatTensor> points, int d) {
+    Integer[] order = new Integer[eps.size()];
+    for (int e = 0; e < order.length; e++) {
+      order[e] = e;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Double.compare(eps.get(a), eps.get(b)));
+    for (int k = 1; k < order.length; k++) {
+      int prev = order[k - 1];
+      int cur = order[k];
+      for (int i = 0; i < worst[cur].length; i++) {
+        if (worst[prev][i] && !worst[cur][i]) {
+          worst[cur][i] = true;
+          System.arraycopy(points.get(prev).data(), i * d, points.get(cur).data(), i * d, d);
+        }
+      }
+    }
+  }
+
+  private static float[] gather(float[] all, int[] index, int d) {
+    float[] out = new float[index.length * d];
+    for (int r = 0; r < index.length; r++) {
+      System.arraycopy(all, index[r] * d, out, r * d, d);
+    }
+    return out;
+  }
+
+  private static void confirm(GradientOracle oracle, FloatTensor points, int[] y, int[] index, boolean[] worst) {
+    int[] p = oracle.forward(points, y).predictions();
+    for (int r = 0; r < index.length; r++) {
+      if (worst[index[r]] && p[r] == y[r]) {
+        worst[index[r]] = false;
+      }
+    }
+  }
+
+  /**
+   * Per-sample results of a suite run.
+   *
+   * @param eps the radii
+   * @param cleanCorrect per sample, whether it is classified correctly without attack
+   * @param brokenByAttack per attack name, [ε index][sample] whether that attack broke it (clean
+   *     misclassified samples are not attacked and read false here)
+   * @param worstBroken [ε index][sample] the worst case, including clean misclassifications,
+   *     confirmed by a second forward pass of the kept point, monotone in ε
+   * @param worstAdversarial per ε, the kept points [N, ...] (see the class comment)
+   */
+  public record Outcome(
+      List<Double> eps,
+      boolean[] cleanCorrect,
+      Map<String, boolean[][]> brokenByAttack,
+      boolean[][] worstBroken,
+      List<FloatTensor> worstAdversarial) {
+
+    /** Number of samples. */
+    public int samples() {
+      return cleanCorrect.length;
+    }
+
+    /** Accuracy without attack, in [0, 1]. */
+    public double cleanAccuracy() {
+      int c = 0;
+      for (boolean b : cleanCorrect) {
+        c += b ? 1 : 0;
+      }
+      return (double) c / samples();
+    }
+
+    /** Robust accuracy of one attack at ε index {@code e}: correct clean and not broken. */
+    public double accuracy(String attack, int e) {
+      boolean[] b = brokenByAttack.get(attack)[e];
+      int c = 0;
+      for (int i = 0; i < samples(); i++) {
+        c += cleanCorrect[i] && !b[i] ? 1 : 0;
+      }
+      return (double) c / samples();
+    }
+
+    /** Worst-case robust accuracy at ε index {@code e}. */
+    public double worstCaseAccuracy(int e) {
+      int c = 0;
+      for (boolean b : worstBroken[e]) {
+        c += b ? 0 : 1;
+      }
+      return (double) c / samples();
+    }
+
+    /** Per sample: 0 when misclassified clean, else the smallest ε that broke it, else null. */
+    public List<Double> smallestBreakingEps() {
+      List<Double> out = new ArrayList<>();
+      for (int i = 0; i < samples(); i++) {
+        Double v = null;
+        if (!cleanCorrect[i]) {
+          v = 0.0;
+        } else {
+          for (int e = 0; e < eps.size(); e++) {
+            if (worstBroken[e][i] && (v == null || eps.get(e) < v)) {
+              v = eps.get(e);
+            }
+          }
+        }
+        out.add(v);
+      }
+      return out;
+    }
+  }
+}

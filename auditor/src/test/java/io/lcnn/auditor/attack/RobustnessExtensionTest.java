@@ -1,0 +1,51 @@
+package io.lcnn.auditor.attack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lcnn.auditor.audit.AuditData;
+import io.lcnn.auditor.audit.AuditOptions;
+import io.lcnn.auditor.audit.AuditRunner;
+import io.lcnn.auditor.audit.ExactOracleFactory;
+import io.lcnn.auditor.audit.ProgressListener;
+import io.lcnn.auditor.result.AuditJson;
+import io.lcnn.auditor.result.AuditResult;
+import io.lcnn.auditor.result.MaskingCheck;
+import io.lcnn.auditor.testing.ReferenceModel;
+import io.lcnn.datasets.LabeledData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RobustnessExtensionTest {
+
+  @Test
+  void anExactAuditGainsAttacksStabilityAndMaskingBlocksAndTheirSettings(@TempDir Path out) throws Exception {
+    ReferenceModel ref = ReferenceModel.named("mlp_softplus");
+    AuditData data = AuditData.testOnly(new LabeledData(ref.array("inputs.npy"), ref.labels("labels.npy"), "inputs.npy"), "inputs.npy", "labels.npy");
+    RobustnessSettings s = RobustnessSettings.defaults().withSteps(10).withRestarts(1).withAttack(AttackKind.BOTH)
+        .withSaveAdversarial(out.resolve("adversarial"));
+    long[] calls = {0};
+    AuditRunner runner = new AuditRunner(AuditOptions.defaults().withMaxSamples(12), new ExactOracleFactory(),
+        List.of(new RobustnessExtension(s, out, n -> calls[0] += n)), System.err, ProgressListener.NONE, "lcnn test");
+    AuditResult r = runner.run(ref.model(), data, null, null).result();
+    assertEquals(12, r.attacks().samples());
+    assertEquals(List.of("pgd", "apgd"), List.copyOf(r.attacks().accuracy().keySet()));
+    assertEquals("adversarial", r.attacks().adversarialDir());
+    assertTrue(Files.exists(out.resolve("adversarial").resolve("eps_0.2.npy")));
+    assertEquals(s.eps(), r.settings().pgdEps());
+    assertEquals(10, r.settings().pgdSteps());
+    assertEquals("both", r.settings().attack());
+    assertEquals(5, r.gradientStability().radii().size());
+    assertTrue(r.gradientStability().radii().get(0).predictedMean() > 0, "C_f should come from the geometry");
+    assertEquals(9, r.maskingChecks().size(), "with the geometry's norms the quadratic-model check runs");
+    for (MaskingCheck c : r.maskingChecks()) {
+      assertTrue(c.passed(), c.toString());
+    }
+    assertTrue(calls[0] > 0);
+    assertNotNull(AuditJson.mapper().readValue(AuditJson.mapper().writeValueAsString(r), AuditResult.class).attacks());
+  }
+}
