@@ -2,7 +2,12 @@ package io.lcnn.cli;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
+import io.lcnn.auditor.attack.AttackKind;
+import io.lcnn.auditor.attack.InputRange;
+import io.lcnn.auditor.attack.RobustnessExtension;
+import io.lcnn.auditor.attack.RobustnessSettings;
 import io.lcnn.auditor.audit.AuditData;
+import io.lcnn.auditor.audit.AuditExtension;
 import io.lcnn.auditor.audit.AuditOptions;
 import io.lcnn.auditor.audit.AuditOutcome;
 import io.lcnn.auditor.audit.AuditRunner;
@@ -14,6 +19,12 @@ import io.lcnn.auditor.geometry.Lanczos;
 import io.lcnn.auditor.model.OnnxModelFile;
 import io.lcnn.auditor.oracle.FiniteDifferenceGradientOracle;
 import io.lcnn.auditor.result.AuditJson;
+import io.lcnn.auditor.result.AuditResult;
+import io.lcnn.auditor.result.GateOutcome;
+import io.lcnn.reports.gate.Gate;
+import io.lcnn.reports.gate.GateReport;
+import io.lcnn.reports.gate.Policy;
+import io.lcnn.reports.gate.PolicyParser;
 import io.lcnn.auditor.runtime.Device;
 import io.lcnn.datasets.FloatTensor;
 import io.lcnn.datasets.LabeledData;
@@ -96,6 +107,33 @@ public final class AuditCommand implements Subcommand {
   @Parameter(names = "--self-check-samples", description = "Test samples of the exact-vs-finite-difference self-check (0 skips it)")
   private int selfCheckSamples = 4;
 
+  @Parameter(names = "--attack", description = "Robustness probes: pgd, apgd, both (per-sample worst case), or none (skips attacks, stability and masking checks)")
+  private String attack = "pgd";
+
+  @Parameter(names = "--pgd-eps", description = "l2 attack radii in input units, comma-separated")
+  private String pgdEps = "0.05,0.1,0.15,0.2";
+
+  @Parameter(names = "--pgd-steps", description = "Attack steps per restart (step size 2.5·ε/steps)")
+  private int pgdSteps = RobustnessSettings.defaults().steps();
+
+  @Parameter(names = "--pgd-restarts", description = "Random restarts inside the ε-ball")
+  private int pgdRestarts = RobustnessSettings.defaults().restarts();
+
+  @Parameter(names = "--input-range", description = "Valid input range lo,hi that attacks clip to (default: the model's input_range metadata, else 0,1)")
+  private String inputRange;
+
+  @Parameter(names = "--stability-radii", description = "Radii of the gradient-stability probe, comma-separated (default: 5 points from 1e-3 to 1e-1)")
+  private String stabilityRadii;
+
+  @Parameter(names = "--noise", description = "Directions for the stability probe (.npy, one unit direction per test sample) instead of random ones")
+  private String noise;
+
+  @Parameter(names = "--save-adversarial", description = "Write the worst-case adversarial inputs per ε (eps_<ε>.npy) into this folder")
+  private String saveAdversarial;
+
+  @Parameter(names = "--policy", description = "Gate policy (JSON, see docs/gate.md) applied after the audit: exit 1 when a rule fails")
+  private String policy;
+
   @Parameter(names = "--dump-gradients", description = "Write the per-sample input gradients of the test split to this .npy")
   private String dumpGradients;
 
@@ -134,23 +172,86 @@ public final class AuditCommand implements Subcommand {
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
+    Policy gatePolicy;
+    try {
+      gatePolicy = policy == null ? null : PolicyParser.read(Path.of(policy));
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage());
+    }
+    List<AuditExtension> extensions;
+    try {
+      extensions = robustness();
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage());
+    }
     OnnxModelFile m = OnnxModelFile.load(Path.of(model));
     AuditData data = data();
     FloatTensor probe = hvpProbe == null ? null : Npy.readFloats(Path.of(hvpProbe));
     AuditRunner runner = new AuditRunner(
-        options, new ExactOracleFactory(), List.of(), System.err, ProgressBarListener.forConsole(), "lcnn " + Version.get());
-    AuditOutcome outcome = runner.run(m, data, probe, hvpProbe);
+        options, new ExactOracleFactory(), extensions, System.err, ProgressBarListener.forConsole(), "lcnn " + Version.get());
+    AuditOutcome outcome;
+    try {
+      outcome = runner.run(m, data, probe, hvpProbe);
+    } finally {
+      attackProgress.finish();
+    }
     if (dumpGradients != null) {
       Npy.write(Path.of(dumpGradients), outcome.testGradients());
     }
     if (dumpHvp != null) {
       Npy.write(Path.of(dumpHvp), outcome.hvpProducts());
     }
+    AuditResult result = outcome.result();
+    GateReport gate = null;
+    if (gatePolicy != null) {
+      try {
+        gate = Gate.evaluate(result, gatePolicy);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(e.getMessage());
+      }
+      result = withGate(result, gate.outcomes());
+    }
     Path json = Path.of(out).resolve("audit.json");
-    AuditJson.write(json, outcome.result());
-    System.out.print(AuditSummaryTable.format(outcome.result()));
+    AuditJson.write(json, result);
+    System.out.print(AuditSummaryTable.format(result));
     System.out.println("wrote " + json);
+    if (gate != null) {
+      gate.lines().forEach(System.out::println);
+      return gate.exitCode();
+    }
     return 0;
+  }
+
+  private final ProgressBarListener.Counter attackProgress = ProgressBarListener.counter("robustness probes", " oracle calls");
+
+  private List<AuditExtension> robustness() {
+    if (attack.trim().equalsIgnoreCase("none")) {
+      return List.of();
+    }
+    RobustnessSettings s = RobustnessSettings.defaults()
+        .withAttack(AttackKind.parse(attack))
+        .withEps(RobustnessSettings.parseRadii("--pgd-eps", pgdEps))
+        .withSteps(pgdSteps)
+        .withRestarts(pgdRestarts);
+    if (inputRange != null) {
+      s = s.withInputRange(InputRange.parse("--input-range", inputRange));
+    }
+    if (stabilityRadii != null) {
+      s = s.withStabilityRadii(RobustnessSettings.parseRadii("--stability-radii", stabilityRadii));
+    }
+    if (noise != null) {
+      s = s.withNoise(Path.of(noise));
+    }
+    if (saveAdversarial != null) {
+      s = s.withSaveAdversarial(Path.of(saveAdversarial));
+    }
+    return List.of(new RobustnessExtension(s, Path.of(out), attackProgress::advance));
+  }
+
+  private static AuditResult withGate(AuditResult r, List<GateOutcome> gate) {
+    return new AuditResult(r.schemaVersion(), r.tool(), r.createdAt(), r.model(), r.settings(), r.splits(),
+        r.trainTestDiscrepancy(), r.selfCheck(), r.attacks(), r.gradientStability(), r.maskingChecks(),
+        r.artifacts(), gate);
   }
 
   private AuditData data() {

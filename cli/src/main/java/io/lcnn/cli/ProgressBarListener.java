@@ -40,4 +40,43 @@ final class ProgressBarListener implements ProgressListener {
       bar = null;
     }
   }
+
+  /** A bar of unknown length for work counted in units (e.g. oracle calls), started at the first step. */
+  static Counter counter(String task, String unit) {
+    return new Counter(task, unit, System.console() != null);
+  }
+
+  /** Counts units of work on a lazily started progress bar; silent when not on a terminal. */
+  static final class Counter {
+    private final String task;
+    private final String unit;
+    private final boolean draw;
+    private ProgressBar bar;
+
+    private Counter(String task, String unit, boolean draw) {
+      this.task = task;
+      this.unit = unit;
+      this.draw = draw;
+    }
+
+    /** {@code n} more units are done. */
+    void advance(int n) {
+      if (!draw) {
+        return;
+      }
+      if (bar == null) {
+        bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(-1).setUnit(unit, 1)
+            .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+      }
+      bar.stepBy(n);
+    }
+
+    /** Closes the bar, if one was drawn. */
+    void finish() {
+      if (bar != null) {
+        bar.close();
+        bar = null;
+      }
+    }
+  }
 }

@@ -46,6 +46,7 @@ class AuditCommandTest {
         "--train-inputs", SOFTMAX.resolve("train_inputs.npy").toString(),
         "--train-labels", SOFTMAX.resolve("train_labels.npy").toString(),
         "--out", out.toString(), "--gradients", "finite-difference", "--max-samples", "3", "--self-check-samples", "1",
+        "--attack", "none",
         "--dump-gradients", grads.toString(), "--hvp-probe", SOFTMAX.resolve("probe.npy").toString(), "--dump-hvp", hv.toString());
     assertEquals(0, r.exitCode(), r.err());
     AuditResult a = AuditJson.read(out.resolve("audit.json"));
@@ -89,7 +90,7 @@ class AuditCommandTest {
     Path out = tmp.resolve("idx");
     CliRun r = CliRun.of("audit", "--model", SOFTMAX.resolve("model.onnx").toString(), "--inputs", images.toString(),
         "--labels", labels.toString(), "--out", out.toString(), "--gradients", "finite-difference",
-        "--max-samples", "1", "--self-check-samples", "0", "--eigen-iters", "2");
+        "--max-samples", "1", "--self-check-samples", "0", "--eigen-iters", "2", "--attack", "none");
     assertEquals(0, r.exitCode(), r.err());
     AuditResult a = AuditJson.read(out.resolve("audit.json"));
     assertEquals(y[0], a.splits().get("test").samples().get(0).label());
@@ -135,5 +136,58 @@ class AuditCommandTest {
         "--dump-gradients", "--hvp-probe", "--dump-hvp", "--dataset", "--gradients")) {
       assertTrue(r.out().contains(opt), opt);
     }
+  }
+
+  @Test
+  void attackFlagsRunRobustnessProbesSaveAdversarialInputsWithinEpsAndGateTheResult() throws IOException {
+    Path mlp = REF.resolve("mlp_softplus");
+    Path out = tmp.resolve("robust");
+    Path adv = out.resolve("adversarial");
+    Path policy = tmp.resolve("policy.json");
+    Files.writeString(policy, "{\"min-accuracy\": 0.5, \"min-robust-accuracy\": {\"0.2\": 0.99}}");
+    CliRun r = CliRun.of("audit", "--model", mlp.resolve("model.onnx").toString(),
+        "--inputs", mlp.resolve("inputs.npy").toString(), "--labels", mlp.resolve("labels.npy").toString(),
+        "--out", out.toString(), "--max-samples", "16", "--self-check-samples", "0",
+        "--pgd-eps", "0.1,0.2", "--pgd-steps", "10", "--pgd-restarts", "1", "--stability-radii", "0.001,0.01,0.1",
+        "--save-adversarial", adv.toString(), "--policy", policy.toString());
+    assertEquals(1, r.exitCode(), "the 0.99 robust-accuracy rule fails: " + r.out() + r.err());
+    AuditResult a = AuditJson.read(out.resolve("audit.json"));
+    assertEquals(List.of(0.1, 0.2), a.attacks().eps());
+    assertEquals(10, a.attacks().steps());
+    assertEquals(16, a.attacks().samples());
+    assertEquals(3, a.gradientStability().radii().size());
+    assertFalse(a.maskingChecks().isEmpty());
+    assertEquals(2, a.gate().size());
+    assertTrue(a.gate().get(0).passed() && !a.gate().get(1).passed(), a.gate().toString());
+    FloatTensor x = Npy.readFloats(mlp.resolve("inputs.npy")).slice(0, 16);
+    for (double eps : a.attacks().eps()) {
+      FloatTensor xa = Npy.readFloats(adv.resolve("eps_" + eps + ".npy"));
+      assertEquals(16, xa.batchSize());
+      int d = x.sampleSize();
+      for (int i = 0; i < 16; i++) {
+        double s = 0;
+        for (int j = 0; j < d; j++) {
+          float v = xa.data()[i * d + j];
+          assertTrue(v >= 0f && v <= 1f, "inside [0,1]");
+          double diff = v - x.data()[i * d + j];
+          s += diff * diff;
+        }
+        assertTrue(Math.sqrt(s) <= eps + 1e-5, "sample " + i + " within eps " + eps + ": " + Math.sqrt(s));
+      }
+    }
+    assertTrue(Files.exists(out.resolve(a.artifacts().galleryAdversarial())), "gallery arrays saved next to audit.json");
+  }
+
+  @Test
+  void badAttackFlagIsAOneLineErrorAndWritesNothing() {
+    Path mlp = REF.resolve("mlp_softplus");
+    Path out = tmp.resolve("bad");
+    CliRun r = CliRun.of("audit", "--model", mlp.resolve("model.onnx").toString(),
+        "--inputs", mlp.resolve("inputs.npy").toString(), "--labels", mlp.resolve("labels.npy").toString(),
+        "--out", out.toString(), "--pgd-eps", "0.1,abc");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("--pgd-eps"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertFalse(Files.exists(out.resolve("audit.json")));
   }
 }

@@ -61,6 +61,6 @@ public final class RobustnessExtension implements AuditExtension {
         a.trainInputs(), a.trainLabels(), s.eps(), s.steps(), s.restarts(), s.attack().json(), s.stabilityRadii());
     return new AuditResult(result.schemaVersion(), result.tool(), result.createdAt(), result.model(), withAttack,
         result.splits(), result.trainTestDiscrepancy(), result.selfCheck(), r.attacks(), r.gradientStability(),
-        r.maskingChecks(), result.artifacts(), result.gate());
+        r.maskingChecks(), r.gallery() != null ? r.gallery() : result.artifacts(), result.gate());
   }
 }

@@ -3,6 +3,7 @@ package io.lcnn.auditor.attack;
 import io.lcnn.auditor.masking.MaskingChecks;
 import io.lcnn.auditor.oracle.GradientOracle;
 import io.lcnn.auditor.oracle.HvpOracle;
+import io.lcnn.auditor.result.Artifacts;
 import io.lcnn.auditor.result.AttackResults;
 import io.lcnn.auditor.result.GradientStability;
 import io.lcnn.auditor.result.MaskingCheck;
@@ -52,7 +53,8 @@ public final class RobustnessProbes {
    * @param curvature per test sample C_f(x), for the stability prediction; may be null
    * @param gradNorm per test sample ‖∇f(x)‖₂, for the quadratic-model masking check; may be null
    * @param hessNorm per test sample ‖∇²f(x)‖₂, for the same check; may be null
-   * @param auditDir folder of audit.json; the saved adversarial folder is recorded relative to it
+   * @param auditDir folder of audit.json; the saved adversarial folder is recorded relative to it,
+   *     and the report's gallery arrays are written under it (null: no gallery)
    * @param progress told the number of oracle calls completed
    */
   public static RobustnessReport run(
@@ -70,7 +72,8 @@ public final class RobustnessProbes {
     AttackResults attacks = toResults(outcome, settings, range, saved);
     GradientStability stability = stability(oracle, hvp, test, settings, curvature, progress);
     List<MaskingCheck> checks = new MaskingChecks(settings, range).run(oracle, test, outcome, gradNorm, hessNorm, progress);
-    return new RobustnessReport(attacks, stability, checks);
+    Artifacts gallery = auditDir == null ? null : GalleryWriter.write(auditDir, oracle, test, outcome, GalleryWriter.DEFAULT_SIZE);
+    return new RobustnessReport(attacks, stability, checks, gallery);
   }
 
   /** The audit.json block of a suite outcome. */
