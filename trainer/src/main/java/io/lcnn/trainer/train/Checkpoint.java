@@ -144,6 +144,9 @@ public final class Checkpoint {
     Network net = Network.create(recorded);
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       net.block().loadParameters(net.manager(), in);
+      for (ai.djl.nn.Parameter p : net.block().getParameters().values()) {
+        p.getArray().setRequiresGradient(p.requiresGradient());
+      }
     } catch (IOException | MalformedModelException | RuntimeException e) {
       net.close();
       throw new CheckpointException(params + ": parameters do not fit a " + describe(recorded)
