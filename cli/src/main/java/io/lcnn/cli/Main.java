@@ -22,7 +22,7 @@ public final class Main {
 
   /** All subcommands, in the order --help lists them. */
   static List<Subcommand> subcommands() {
-    return List.of(new AuditCommand());
+    return List.of(new TrainCommand(), new ExportCommand(), new TrainBenchCommand(), new AuditCommand());
   }
 
   /** Runs the command line and exits with its code. */

@@ -11,7 +11,9 @@ public final class GlobalAvgPool extends AbstractBlock {
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    return new NDList(inputs.singletonOrThrow().mean(new int[] {2, 3}, true));
+    ai.djl.ndarray.NDArray x = inputs.singletonOrThrow();
+    Shape s = x.getShape();
+    return new NDList(x.reshape(s.get(0), s.get(1), -1).mean(new int[] {2}).reshape(s.get(0), s.get(1), 1, 1));
   }
 
   @Override

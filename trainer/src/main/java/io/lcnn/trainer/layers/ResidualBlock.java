@@ -44,9 +44,7 @@ public final class ResidualBlock extends AbstractBlock {
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
     main.initialize(manager, dataType, inputShapes);
-    if (!shortcut.getChildren().isEmpty()) {
-      shortcut.initialize(manager, dataType, inputShapes);
-    }
+    shortcut.initialize(manager, dataType, inputShapes);
     activation.initialize(manager, dataType, main.getOutputShapes(inputShapes));
   }
 

@@ -58,7 +58,7 @@ public final class Penalties {
   public static NDArray cure(Network net, NDArray x, NDArray xShift, NDArray labels, NDArray delta,
       double lambdaCure, double fdStep) {
     long batch = x.getShape().get(0);
-    double deltaNorm = delta.norm().getDouble();
+    double deltaNorm = delta.norm().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
     if (deltaNorm == 0) {
       return delta.sum().mul(0);
     }

@@ -50,6 +50,13 @@ public record TrainConfig(
     return lr;
   }
 
+  /** A copy with another initial learning rate. */
+  public TrainConfig withLearningRate(double lr) {
+    return new TrainConfig(recipe, family, width, epochs, batchSize, lr, momentum, weightDecay,
+        lrMilestones, lrDecay, lambdaBeta, lambdaGamma, lambdaGrad, lambdaCure, cureStep, fdStep, pgdEpsilon,
+        pgdSteps, augment, maxStepsPerEpoch, seed);
+  }
+
   /** A copy with other epochs, batch size, step limit and width (tests, benchmarks). */
   public TrainConfig withSize(int newEpochs, int newBatch, int newMaxSteps, double newWidth) {
     return new TrainConfig(recipe, family, newWidth, newEpochs, newBatch, learningRate, momentum, weightDecay,
