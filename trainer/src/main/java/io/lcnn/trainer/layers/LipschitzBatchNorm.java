@@ -18,7 +18,7 @@ import ai.djl.util.PairList;
  * constant, max_c s / sqrt(running_var_c + eps), is at most γ. γ is learnable, stored as log γ
  * (initial {@value #INITIAL_GAMMA}). Training mode normalizes with the batch statistics and
  * updates the running ones (running = (1−m)·running + m·batch with m = {@value #MOMENTUM},
- * unbiased variance), as torch's BatchNorm2d does.
+ * unbiased variance) with libtorch's batch_norm kernel; s always uses the running variance.
  */
 public final class LipschitzBatchNorm extends AbstractBlock implements StatefulLayer {
   /** The initial γ. */
@@ -91,32 +91,25 @@ public final class LipschitzBatchNorm extends AbstractBlock implements StatefulL
     return gammaArray().mul(minStd).minimum(1f);
   }
 
+  /**
+   * libtorch's fused batch norm (weight s in every channel, zero bias) on the running statistics,
+   * which it updates in place in training mode; when state updates are off it works on copies. s is
+   * computed from the running variance before this batch's update.
+   */
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
     long c = x.getShape().get(1);
-    NDArray mean;
-    NDArray var;
-    if (training) {
-      NDArray perChannel = x.transpose(1, 0, 2, 3).reshape(c, -1);
-      mean = perChannel.mean(new int[] {1}).reshape(1, c, 1, 1);
-      var = x.sub(mean).transpose(1, 0, 2, 3).reshape(c, -1).square().mean(new int[] {1}).reshape(1, c, 1, 1);
-      if (stateUpdates) {
-        long n = x.getShape().size() / c;
-        NDArray bm = mean.stopGradient().reshape(c);
-        NDArray bv = var.stopGradient().reshape(c).mul(n / Math.max(1.0, n - 1.0));
-        PowerIteration.store(runningMean.getArray(),
-            runningMean.getArray().mul(1 - MOMENTUM).add(bm.mul(MOMENTUM)));
-        PowerIteration.store(runningVar.getArray(),
-            runningVar.getArray().mul(1 - MOMENTUM).add(bv.mul(MOMENTUM)));
-      }
-    } else {
-      mean = runningMean.getArray().reshape(1, c, 1, 1);
-      var = runningVar.getArray().reshape(1, c, 1, 1);
-    }
-    NDArray y = x.sub(mean).div(var.add(EPS).sqrt());
-    return new NDList(y.mul(scaleArray()));
+    boolean update = training && stateUpdates;
+    NDArray mean = update ? runningMean.getArray() : runningMean.getArray().duplicate();
+    NDArray var = update ? runningVar.getArray() : runningVar.getArray().duplicate();
+    // The scale s enters as the kernel's per-channel weight (s repeated), so the product is fused.
+    NDArray weight = scaleArray().repeat(0, c);
+    NDArray zeros = x.getManager().zeros(new Shape(c), x.getDataType());
+    // DJL passes (1 − momentum) to libtorch, so 1 − MOMENTUM here is libtorch's MOMENTUM.
+    return x.getNDArrayInternal().batchNorm(x, mean, var, weight, zeros, 1, (float) (1 - MOMENTUM),
+        (float) EPS, training);
   }
 
   @Override

@@ -191,11 +191,23 @@ public final class SpectralConv2d extends AbstractBlock implements StatefulLayer
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray sigma;
     if (training && stateUpdates) {
-      iterate();
+      // One power iteration whose last convolution, taken with the live weight, also gives σ:
+      // v ← Aᵀu/‖Aᵀu‖, u ← Av/‖Av‖, σ = ⟨u, Av⟩ with u, v constant (saves one convolution).
+      NDArray w = weight.getArray().stopGradient();
+      NDArray nv = PowerIteration.normalize(convolveTransposed(u.getArray(), w));
+      w.close();
+      NDArray av = convolve(nv, weight.getArray());
+      NDArray nu = PowerIteration.normalize(av.stopGradient());
+      PowerIteration.store(v.getArray(), nv);
+      PowerIteration.store(u.getArray(), nu);
+      sigma = u.getArray().mul(av).sum();
+    } else {
+      sigma = sigma();
     }
     NDArray x = inputs.singletonOrThrow();
-    NDArray y = convolve(x, normalizedWeight());
+    NDArray y = convolve(x, weight.getArray().div(sigma));
     if (bias != null) {
       y = y.add(bias.getArray().reshape(1, filters, 1, 1));
     }

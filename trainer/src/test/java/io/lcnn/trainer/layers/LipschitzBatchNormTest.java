@@ -68,8 +68,9 @@ class LipschitzBatchNormTest {
       for (double v : new double[] {1, 2, 3, 4, 0, 0, 0, 0}) {
         ss += (v - mean0) * (v - mean0);
       }
-      assertEquals(0.1 * mean0, bn.runningMeanParameter().getArray().getDouble(0), 1e-12);
-      assertEquals(0.9 + 0.1 * ss / 7, bn.runningVarParameter().getArray().getDouble(0), 1e-12);
+      // libtorch receives the momentum as a float, so the running update is exact to float precision.
+      assertEquals(0.1 * mean0, bn.runningMeanParameter().getArray().getDouble(0), 1e-7);
+      assertEquals(0.9 + 0.1 * ss / 7, bn.runningVarParameter().getArray().getDouble(0), 1e-7);
     }
   }
 }

@@ -115,7 +115,7 @@ class GradRegTest {
           }
           NDArray y = net.manager().create(yl);
           TrainingStep.Result r = step.run(x, y, 0.01);
-          assertTrue(Double.isFinite(r.loss()));
+          assertTrue(Double.isFinite(r.loss()), "step " + s + ": " + r);
         }
         if (s == 174) {
           System.gc();
