@@ -15,10 +15,13 @@ import java.util.List;
 public final class TrainingBenchmark {
   private TrainingBenchmark() {}
 
-  /** Seconds per step of one recipe, measured over {@code steps} steps. */
+  /** Seconds per step of one recipe: the median over {@code steps} individually timed steps. */
   public record Timing(Recipe recipe, int steps, double secondsPerStep) {}
 
-  /** Runs {@code warmup} untimed then {@code steps} timed steps of {@code cfg}'s recipe. */
+  /**
+   * Runs {@code warmup} untimed then {@code steps} timed steps of {@code cfg}'s recipe; the median
+   * step time is robust to other processes briefly taking the CPU.
+   */
   public static Timing time(TrainConfig cfg, TrainingData data, int warmup, int steps) {
     long[] s = data.sampleShape();
     io.lcnn.trainer.model.ModelSpec spec = new io.lcnn.trainer.model.ModelSpec(cfg.family(), cfg.recipe().lcnn(),
@@ -28,11 +31,9 @@ public final class TrainingBenchmark {
     double lr = Math.min(cfg.learningRate(), 0.01);
     try (Network net = Network.create(spec); NDManager state = NDManager.newBaseManager()) {
       TrainingStep step = new TrainingStep(net, cfg, state);
-      long t0 = 0;
+      double[] times = new double[steps];
       for (int i = 0; i < warmup + steps; i++) {
-        if (i == warmup) {
-          t0 = System.nanoTime();
-        }
+        long t0 = System.nanoTime();
         try (NDScope scope = new NDScope()) {
           int b = i % batches.batchesPerEpoch();
           FloatTensor xb = batches.inputs(order, b);
@@ -40,8 +41,13 @@ public final class TrainingBenchmark {
           NDArray y = net.manager().create(batches.labels(order, b));
           step.run(x, y, lr);
         }
+        if (i >= warmup) {
+          times[i - warmup] = (System.nanoTime() - t0) / 1e9;
+        }
       }
-      return new Timing(cfg.recipe(), steps, (System.nanoTime() - t0) / 1e9 / steps);
+      java.util.Arrays.sort(times);
+      double median = steps % 2 == 1 ? times[steps / 2] : (times[steps / 2 - 1] + times[steps / 2]) / 2;
+      return new Timing(cfg.recipe(), steps, median);
     }
   }
 
