@@ -22,7 +22,8 @@ public final class Main {
 
   /** All subcommands, in the order --help lists them. */
   static List<Subcommand> subcommands() {
-    return List.of(new AuditCommand(), new ReportCommand(), new GateCommand());
+    return List.of(new DemoCommand(), new TrainCommand(), new ExportCommand(), new AuditCommand(), new ReportCommand(),
+        new GateCommand(), new TrainBenchCommand());
   }
 
   /** Runs the command line and exits with its code. */

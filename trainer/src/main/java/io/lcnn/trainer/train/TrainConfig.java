@@ -1,0 +1,66 @@
+package io.lcnn.trainer.train;
+
+import io.lcnn.trainer.model.ModelFamily;
+
+/**
+ * Every hyper-parameter of a training run, with the paper's defaults in {@link #defaults}.
+ *
+ * @param recipe the training recipe
+ * @param family the network family
+ * @param width width multiplier (ResNet-18) or channel multiplier (small CNN: 32/64 × width)
+ * @param epochs number of passes over the training set
+ * @param batchSize samples per step
+ * @param learningRate initial SGD learning rate
+ * @param momentum SGD momentum
+ * @param weightDecay L2 weight decay (never applied to β or γ)
+ * @param lrMilestones fractions of the run after which the learning rate is multiplied by lrDecay
+ * @param lrDecay the learning-rate factor at each milestone
+ * @param lambdaBeta weight of Σβ in the LCNN penalty
+ * @param lambdaGamma weight of Σ|log γ| in the LCNN penalty
+ * @param lambdaGrad GradReg weight λ_g (the penalty is λ_g·1e5·‖∂(mean CE)/∂x‖²/B)
+ * @param lambdaCure CURE weight
+ * @param cureStep CURE's step h in input units
+ * @param fdStep input-space step of the first-order finite differences (GradReg, CURE)
+ * @param pgdEpsilon l2 radius of the adversarial-training attack
+ * @param pgdSteps PGD steps of the adversarial-training attack
+ * @param augment random crop (pad 4) and horizontal flip, for 32×32 colour images
+ * @param maxStepsPerEpoch stop each epoch after this many steps (0 = whole training set)
+ * @param seed random seed (shuffling, initialization, augmentation)
+ */
+public record TrainConfig(
+    Recipe recipe, ModelFamily family, double width, int epochs, int batchSize,
+    double learningRate, double momentum, double weightDecay, double[] lrMilestones, double lrDecay,
+    double lambdaBeta, double lambdaGamma, double lambdaGrad, double lambdaCure, double cureStep,
+    double fdStep, double pgdEpsilon, int pgdSteps, boolean augment, int maxStepsPerEpoch, long seed) {
+
+  /** The paper's settings for {@code recipe} (SGD 0.1, momentum 0.9, ×0.1 at 75% and 87.5%, batch 128). */
+  public static TrainConfig defaults(Recipe recipe, ModelFamily family) {
+    return new TrainConfig(recipe, family, 1.0, 10, 128, 0.1, 0.9, recipe.defaultWeightDecay(),
+        new double[] {0.75, 0.875}, 0.1, 1e-2, 1e-2, 1e-3, 4.0, 0.1, 1e-2, 0.1, 3, false, 0, 0);
+  }
+
+  /** The learning rate during {@code epoch} (0-based). */
+  public double learningRateAt(int epoch) {
+    double lr = learningRate;
+    for (double m : lrMilestones) {
+      if (epoch >= Math.round(m * epochs)) {
+        lr *= lrDecay;
+      }
+    }
+    return lr;
+  }
+
+  /** A copy with another initial learning rate. */
+  public TrainConfig withLearningRate(double lr) {
+    return new TrainConfig(recipe, family, width, epochs, batchSize, lr, momentum, weightDecay,
+        lrMilestones, lrDecay, lambdaBeta, lambdaGamma, lambdaGrad, lambdaCure, cureStep, fdStep, pgdEpsilon,
+        pgdSteps, augment, maxStepsPerEpoch, seed);
+  }
+
+  /** A copy with other epochs, batch size, step limit and width (tests, benchmarks). */
+  public TrainConfig withSize(int newEpochs, int newBatch, int newMaxSteps, double newWidth) {
+    return new TrainConfig(recipe, family, newWidth, newEpochs, newBatch, learningRate, momentum, weightDecay,
+        lrMilestones, lrDecay, lambdaBeta, lambdaGamma, lambdaGrad, lambdaCure, cureStep, fdStep, pgdEpsilon,
+        pgdSteps, augment, newMaxSteps, seed);
+  }
+}

@@ -1,0 +1,72 @@
+package io.lcnn.trainer.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+
+/**
+ * One optimizer step of a recipe on one batch: builds the recipe's loss (mean cross-entropy, the
+ * LCNN penalty for LCNN builds, and GradReg / CURE / adversarial inputs), back-propagates it
+ * with first-order passes only, and applies {@link MomentumSgd}. A non-finite loss skips the
+ * update and is reported to the caller.
+ */
+public final class TrainingStep {
+  private final Network net;
+  private final TrainConfig cfg;
+  private final MomentumSgd optimizer;
+
+  /** Steps for {@code net} under {@code cfg}, keeping optimizer state in {@code stateManager}. */
+  public TrainingStep(Network net, TrainConfig cfg, NDManager stateManager) {
+    this.net = net;
+    this.cfg = cfg;
+    this.optimizer = new MomentumSgd(stateManager, cfg.momentum(), cfg.weightDecay());
+  }
+
+  /** What one step measured. */
+  public record Result(double loss, double crossEntropy, double penalty, int correct, int count) {}
+
+  /** Runs one step on inputs x [B, C, H, W] and int64 labels y [B] with learning rate lr. */
+  public Result run(NDArray x, NDArray y, double lr) {
+    Recipe.Regularizer reg = cfg.recipe().regularizer();
+    NDArray input = reg == Recipe.Regularizer.ADVERSARIAL
+        ? Pgd.attack(net, x, y, cfg.pgdEpsilon(), cfg.pgdSteps()) : x;
+    NDArray g = null;
+    NDArray shifted = null;
+    NDArray delta = null;
+    if (reg == Recipe.Regularizer.GRADREG) {
+      g = InputGradients.of(net, x, y, CrossEntropy::mean);
+    } else if (reg == Recipe.Regularizer.CURE) {
+      NDArray g0 = InputGradients.of(net, x, y, CrossEntropy::sum);
+      shifted = x.add(Penalties.cureShift(g0, cfg.cureStep()));
+      delta = InputGradients.of(net, shifted, y, CrossEntropy::sum).sub(g0);
+    }
+    NDArray logits;
+    double lossValue;
+    double ceValue;
+    net.zeroGradients();
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      logits = net.forward(input, true);
+      NDArray ce = CrossEntropy.mean(logits, y);
+      NDArray loss = ce;
+      if (cfg.recipe().lcnn()) {
+        loss = loss.add(Penalties.lcnn(net, cfg.lambdaBeta(), cfg.lambdaGamma(), x.getManager()));
+      }
+      if (reg == Recipe.Regularizer.GRADREG) {
+        loss = loss.add(Penalties.gradReg(net, x, y, g, ce, cfg.lambdaGrad(), cfg.fdStep()));
+      } else if (reg == Recipe.Regularizer.CURE) {
+        loss = loss.add(Penalties.cure(net, x, shifted, y, delta, cfg.lambdaCure(), cfg.fdStep()));
+      }
+      lossValue = loss.toType(DataType.FLOAT64, false).getDouble();
+      ceValue = ce.toType(DataType.FLOAT64, false).getDouble();
+      if (!Double.isFinite(lossValue)) {
+        return new Result(lossValue, ceValue, lossValue - ceValue, 0, (int) x.getShape().get(0));
+      }
+      gc.backward(loss);
+    }
+    optimizer.step(net.trainableParameters(), lr);
+    int correct = (int) logits.argMax(1).toType(DataType.INT64, false).eq(y).sum().getLong();
+    return new Result(lossValue, ceValue, lossValue - ceValue, correct, (int) x.getShape().get(0));
+  }
+}
