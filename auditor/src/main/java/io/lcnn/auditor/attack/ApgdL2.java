@@ -53,14 +53,8 @@ public record ApgdL2(int steps, int restarts, long seed, InputRange range) imple
   @Override
   public AttackOutcome run(GradientOracle oracle, FloatTensor x, int[] labels, double eps, long stream, IntConsumer progress) {
     OutcomeTracker tracker = new OutcomeTracker(x);
-    for (int restart = 0; restart < restarts; restart++) {
-      int[] index = tracker.unbroken();
-      if (index.length == 0) {
-        progress.accept((restarts - restart) * (steps + 1));
-        break;
-      }
-      singleRun(oracle, x.select(index), labels, index, eps, Rng.of(seed, eps, stream, restart), tracker, progress);
-    }
+    tracker.runRestarts(restarts, steps + 1, progress, (restart, index) ->
+        singleRun(oracle, x.select(index), labels, index, eps, Rng.of(seed, eps, stream, restart), tracker, progress));
     return tracker.outcome(x.shape());
   }
 

@@ -52,4 +52,25 @@ final class OutcomeTracker {
   AttackOutcome outcome(long[] shape) {
     return new AttackOutcome(broken.clone(), new FloatTensor(shape.clone(), kept.clone()), loss.clone());
   }
+
+  /** One restart of an attack on the samples (by index into the batch) that are not broken yet. */
+  interface Restart {
+    void run(int restart, int[] unbroken);
+  }
+
+  /**
+   * Runs {@code restarts} restarts, each on the samples still unbroken; once every sample is
+   * broken the remaining restarts are skipped and their {@code callsPerRestart} oracle calls are
+   * reported to {@code progress} as done.
+   */
+  void runRestarts(int restarts, int callsPerRestart, java.util.function.IntConsumer progress, Restart body) {
+    for (int restart = 0; restart < restarts; restart++) {
+      int[] index = unbroken();
+      if (index.length == 0) {
+        progress.accept((restarts - restart) * callsPerRestart);
+        return;
+      }
+      body.run(restart, index);
+    }
+  }
 }

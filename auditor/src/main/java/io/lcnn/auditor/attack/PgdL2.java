@@ -63,12 +63,7 @@ public record PgdL2(int steps, double stepSizeFactor, int restarts, boolean rand
     int d = x.sampleSize();
     double alpha = stepSizeFactor * eps / steps;
     OutcomeTracker tracker = new OutcomeTracker(x);
-    for (int restart = 0; restart < restarts; restart++) {
-      int[] index = tracker.unbroken();
-      if (index.length == 0) {
-        progress.accept((restarts - restart) * (steps + 1));
-        break;
-      }
+    tracker.runRestarts(restarts, steps + 1, progress, (restart, index) -> {
       FloatTensor clean = x.select(index);
       int[] y = Labels.select(labels, index);
       float[] adv = clean.data().clone();
@@ -97,7 +92,7 @@ public record PgdL2(int steps, double stepSizeFactor, int restarts, boolean rand
       ForwardResult last = oracle.forward(point, y);
       tracker.observe(adv, index, labels, last);
       progress.accept(1);
-    }
+    });
     return tracker.outcome(x.shape());
   }
 }
