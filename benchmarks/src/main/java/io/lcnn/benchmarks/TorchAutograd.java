@@ -46,6 +46,11 @@ public final class TorchAutograd {
     }
   }
 
+  /** The wrapped network (parameters in {@link #precision}, frozen). */
+  public Network network() {
+    return net;
+  }
+
   /** The precision of the arithmetic. */
   public DataType precision() {
     return precision;
