@@ -42,7 +42,7 @@ import java.util.function.IntSupplier;
  * <p>Arguments, all optional, as {@code key=value}: {@code family} (small-cnn), {@code recipe}
  * (lcnn), {@code width} (1.0), {@code batches} (32,128), {@code steps} (PGD steps, 10),
  * {@code rounds} (5), {@code seconds} (1.0), {@code hvpCalls} (most libtorch HVP calls per round,
- * 8: each leaks its double-backprop graph, see {@link TorchAutograd}).
+ * 3: each leaks its double-backprop graph, about 45 MB at batch 128, see {@link TorchAutograd}).
  */
 public final class CrossEngineComparison {
   private final Map<String, String> args;
@@ -77,7 +77,7 @@ public final class CrossEngineComparison {
     int steps = Integer.parseInt(arg("steps", "10"));
     int rounds = Integer.parseInt(arg("rounds", "5"));
     double seconds = Double.parseDouble(arg("seconds", "1.0"));
-    int hvpCalls = Integer.parseInt(arg("hvpCalls", "8"));
+    int hvpCalls = Integer.parseInt(arg("hvpCalls", "3"));
 
     ai.djl.engine.Engine.getEngine("PyTorch");
     JniUtils.setNumThreads(1);
