@@ -70,6 +70,9 @@ public final class DemoCommand implements Subcommand {
   @Parameter(names = "--pgd-restarts", description = "PGD random restarts in the audits")
   private int pgdRestarts = 1;
 
+  @Parameter(names = "--max-steps", description = "Stop each training epoch after this many steps (0: the whole training set)")
+  private int maxSteps = 0;
+
   @Parameter(names = "--no-progress", description = "Do not draw progress bars")
   private boolean noProgress;
 
@@ -105,7 +108,7 @@ public final class DemoCommand implements Subcommand {
     for (Recipe recipe : RECIPES) {
       Path dir = outDir.resolve(recipe.id());
       System.out.printf("%n[%d/%d] train %s%n", step++, steps, recipe.id());
-      TrainConfig cfg = TrainConfig.defaults(recipe, ModelFamily.SMALL_CNN).withSize(epochs, 128, 0, 1.0);
+      TrainConfig cfg = TrainConfig.defaults(recipe, ModelFamily.SMALL_CNN).withSize(epochs, 128, maxSteps, 1.0);
       new TrainingRun(cfg, dataset, dir.resolve("checkpoint"), System.out, !noProgress).run(null);
       System.out.printf("[%d/%d] export %s%n", step++, steps, recipe.id());
       Path onnx = dir.resolve("model.onnx");

@@ -72,7 +72,7 @@ public final class TrainCommand implements Subcommand {
   private double lambdaCure = 4.0;
 
   @Parameter(names = "--cure-step", description = "CURE's step h in input units")
-  private double cureStep = 0.1;
+  private double cureStep = 0.01;
 
   @Parameter(names = "--fd-step", description = "Input-space step of the first-order finite differences (GradReg, CURE)")
   private double fdStep = 1e-2;

@@ -155,6 +155,7 @@ class AuditCommandTest {
     assertEquals(List.of(0.1, 0.2), a.attacks().eps());
     assertEquals(10, a.attacks().steps());
     assertEquals(16, a.attacks().samples());
+    assertEquals(List.of(0.0, 1.0), java.util.Arrays.stream(a.model().inputRange()).boxed().toList());
     assertEquals(3, a.gradientStability().radii().size());
     assertFalse(a.maskingChecks().isEmpty());
     assertEquals(2, a.gate().size());

@@ -33,6 +33,18 @@ final class GraphBuilder {
     return name;
   }
 
+  /** Adds a one-dimensional int64 initializer; returns its name. */
+  String longConstant(String prefix, long... values) {
+    String name = fresh(prefix);
+    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name)
+        .setDataType(OnnxMl.TensorProto.DataType.INT64.getNumber()).addDims(values.length);
+    for (long v : values) {
+      t.addInt64Data(v);
+    }
+    initializers.add(t.build());
+    return name;
+  }
+
   /** Adds a node with one output; returns the output name. */
   String node(String op, List<String> inputs, OnnxMl.AttributeProto... attributes) {
     String out = fresh(op.toLowerCase());

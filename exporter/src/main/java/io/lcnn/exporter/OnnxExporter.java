@@ -18,6 +18,7 @@ import io.lcnn.trainer.layers.LipschitzBatchNorm;
 import io.lcnn.trainer.layers.ResidualBlock;
 import io.lcnn.trainer.layers.SpectralConv2d;
 import io.lcnn.trainer.layers.SpectralLinear;
+import io.lcnn.trainer.layers.Subsample;
 import io.lcnn.trainer.model.ModelFactory;
 import io.lcnn.trainer.model.ModelSpec;
 import io.lcnn.trainer.train.Network;
@@ -177,6 +178,13 @@ public final class OnnxExporter {
     }
     if (b instanceof Flatten) {
       return g.node("Flatten", List.of(x), GraphBuilder.integer("axis", 1));
+    }
+    if (b instanceof Subsample sub) {
+      String starts = g.longConstant("starts", 0, 0);
+      String ends = g.longConstant("ends", Long.MAX_VALUE, Long.MAX_VALUE);
+      String axes = g.longConstant("axes", 2, 3);
+      String steps = g.longConstant("steps", sub.stride(), sub.stride());
+      return g.node("Slice", List.of(x, starts, ends, axes, steps));
     }
     if (b instanceof GlobalAvgPool) {
       return g.node("GlobalAveragePool", List.of(x));

@@ -4,6 +4,7 @@ import io.lcnn.auditor.audit.AuditContext;
 import io.lcnn.auditor.audit.AuditExtension;
 import io.lcnn.auditor.result.AuditResult;
 import io.lcnn.auditor.result.AuditSettings;
+import io.lcnn.auditor.result.ModelInfo;
 import io.lcnn.auditor.result.SampleGeometry;
 import io.lcnn.auditor.result.SplitResult;
 import java.nio.file.Path;
@@ -14,7 +15,8 @@ import java.util.function.IntConsumer;
  * The robustness probes as a stage of an audit run: reads the test split's per-sample gradient
  * norm, Hessian norm and curvature from the geometry already in the result, runs
  * {@link RobustnessProbes} with the audit's oracles, and fills {@code attacks},
- * {@code gradientStability}, {@code maskingChecks} and the attack fields of {@code settings}.
+ * {@code gradientStability}, {@code maskingChecks}, the attack fields of {@code settings} and the
+ * model's {@code inputRange}.
  * The audit's seed and batch size replace those of the given settings; the input range is the
  * setting's, else the model's {@code input_range} metadata, else [0, 1]. Exact HVPs are used for
  * the stability probe only when the audit's HVP oracle is exact.
@@ -59,7 +61,12 @@ public final class RobustnessExtension implements AuditExtension {
         a.curvatureEpsilon(), a.eigenSolver(), a.eigenMaxIterations(), a.eigenTolerance(), a.batchSize(), a.threads(),
         a.device(), a.seed(), a.maxSamples(), a.fdStep(), a.selfCheckSamples(), a.inputs(), a.labels(),
         a.trainInputs(), a.trainLabels(), s.eps(), s.steps(), s.restarts(), s.attack().json(), s.stabilityRadii());
-    return new AuditResult(result.schemaVersion(), result.tool(), result.createdAt(), result.model(), withAttack,
+    ModelInfo m = result.model();
+    ModelInfo withRange = m == null ? null : new ModelInfo(m.path(), m.sha256(), m.opset(), m.irVersion(), m.producer(),
+        m.inputName(), m.inputShape(), s.inputRange().toArray(), m.outputName(), m.outputKind(), m.numClasses(),
+        m.executionProvider(), m.gradientMode(), m.hvpMode(), m.fallbackReasons(), m.opHistogram(), m.parameterCount(),
+        m.metadata());
+    return new AuditResult(result.schemaVersion(), result.tool(), result.createdAt(), withRange, withAttack,
         result.splits(), result.trainTestDiscrepancy(), result.selfCheck(), r.attacks(), r.gradientStability(),
         r.maskingChecks(), r.gallery() != null ? r.gallery() : result.artifacts(), result.gate());
   }

@@ -1,11 +1,8 @@
 package io.lcnn.auditor.geometry;
 
-import io.lcnn.auditor.oracle.HvpOracle;
-import io.lcnn.datasets.FloatTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.apache.commons.math3.linear.EigenDecomposition;
 
 /**
@@ -17,23 +14,16 @@ import org.apache.commons.math3.linear.EigenDecomposition;
  * space is exhausted, or after {@code maxIterations} products. Both ends of the spectrum are
  * found together, so ± pairs of equal magnitude do not slow it down, unlike power iteration.
  */
-public final class Lanczos implements EigenSolver {
+public final class Lanczos extends KrylovSolver {
   /** Default iteration cap. */
   public static final int DEFAULT_MAX_ITERATIONS = 40;
 
   /** Default relative residual tolerance. */
   public static final double DEFAULT_TOLERANCE = 1e-3;
 
-  private final int maxIterations;
-  private final double tolerance;
-
   /** A solver with the given cap (at least 1) and relative residual tolerance. */
   public Lanczos(int maxIterations, double tolerance) {
-    if (maxIterations < 1 || !(tolerance > 0)) {
-      throw new IllegalArgumentException("Lanczos needs maxIterations ≥ 1 and tolerance > 0");
-    }
-    this.maxIterations = maxIterations;
-    this.tolerance = tolerance;
+    super("lanczos", maxIterations, tolerance);
   }
 
   /** A solver with the defaults. */
@@ -42,28 +32,8 @@ public final class Lanczos implements EigenSolver {
   }
 
   @Override
-  public List<EigenEstimate> solve(HvpOracle hvp, FloatTensor x, int[] labels, long seed) {
-    SplittableRandom rng = new SplittableRandom(seed);
-    List<State> states = new ArrayList<>();
-    for (int i = 0; i < x.batchSize(); i++) {
-      states.add(new State(KrylovDriver.randomUnit(rng.split(), x.sampleSize())));
-    }
-    return KrylovDriver.run(hvp, x, labels, states);
-  }
-
-  @Override
-  public String name() {
-    return "lanczos";
-  }
-
-  @Override
-  public int maxIterations() {
-    return maxIterations;
-  }
-
-  @Override
-  public double tolerance() {
-    return tolerance;
+  KrylovDriver.SampleIteration start(double[] start) {
+    return new State(start);
   }
 
   private final class State implements KrylovDriver.SampleIteration {

@@ -1,10 +1,5 @@
 package io.lcnn.auditor.geometry;
 
-import io.lcnn.auditor.oracle.HvpOracle;
-import io.lcnn.datasets.FloatTensor;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
 import org.apache.commons.math3.linear.EigenDecomposition;
 
 /**
@@ -16,23 +11,16 @@ import org.apache.commons.math3.linear.EigenDecomposition;
  * slow when the top two magnitudes are close (ratio |λ₂/λ₁| per step), which is why
  * {@link Lanczos} is the default.
  */
-public final class PowerIteration implements EigenSolver {
+public final class PowerIteration extends KrylovSolver {
   /** Default iteration cap. */
   public static final int DEFAULT_MAX_ITERATIONS = 100;
 
   /** Default relative residual tolerance. */
   public static final double DEFAULT_TOLERANCE = 1e-3;
 
-  private final int maxIterations;
-  private final double tolerance;
-
   /** A solver with the given cap (at least 1) and relative residual tolerance. */
   public PowerIteration(int maxIterations, double tolerance) {
-    if (maxIterations < 1 || !(tolerance > 0)) {
-      throw new IllegalArgumentException("power iteration needs maxIterations ≥ 1 and tolerance > 0");
-    }
-    this.maxIterations = maxIterations;
-    this.tolerance = tolerance;
+    super("power", maxIterations, tolerance);
   }
 
   /** A solver with the defaults. */
@@ -41,28 +29,8 @@ public final class PowerIteration implements EigenSolver {
   }
 
   @Override
-  public List<EigenEstimate> solve(HvpOracle hvp, FloatTensor x, int[] labels, long seed) {
-    SplittableRandom rng = new SplittableRandom(seed);
-    List<State> states = new ArrayList<>();
-    for (int i = 0; i < x.batchSize(); i++) {
-      states.add(new State(KrylovDriver.randomUnit(rng.split(), x.sampleSize())));
-    }
-    return KrylovDriver.run(hvp, x, labels, states);
-  }
-
-  @Override
-  public String name() {
-    return "power";
-  }
-
-  @Override
-  public int maxIterations() {
-    return maxIterations;
-  }
-
-  @Override
-  public double tolerance() {
-    return tolerance;
+  KrylovDriver.SampleIteration start(double[] start) {
+    return new State(start);
   }
 
   private final class State implements KrylovDriver.SampleIteration {

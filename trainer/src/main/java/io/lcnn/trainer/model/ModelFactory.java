@@ -14,6 +14,7 @@ import io.lcnn.trainer.layers.LipschitzBatchNorm;
 import io.lcnn.trainer.layers.ResidualBlock;
 import io.lcnn.trainer.layers.SpectralConv2d;
 import io.lcnn.trainer.layers.SpectralLinear;
+import io.lcnn.trainer.layers.Subsample;
 
 /** Builds and initializes the networks described by {@link ModelSpec}. Logits are [N, classes]. */
 public final class ModelFactory {
@@ -71,7 +72,10 @@ public final class ModelFactory {
     main.add(conv(s, out, 3, 1, 1)).add(norm(s));
     SequentialBlock shortcut = new SequentialBlock();
     if (stride != 1 || in != out) {
-      shortcut.add(conv(s, out, 1, stride, 0)).add(norm(s));
+      if (stride != 1) {
+        shortcut.add(new Subsample(stride));
+      }
+      shortcut.add(conv(s, out, 1, 1, 0)).add(norm(s));
     }
     return new ResidualBlock(main, shortcut, activation(s));
   }

@@ -36,7 +36,7 @@ public record TrainConfig(
   /** The paper's settings for {@code recipe} (SGD 0.1, momentum 0.9, ×0.1 at 75% and 87.5%, batch 128). */
   public static TrainConfig defaults(Recipe recipe, ModelFamily family) {
     return new TrainConfig(recipe, family, 1.0, 10, 128, 0.1, 0.9, recipe.defaultWeightDecay(),
-        new double[] {0.75, 0.875}, 0.1, 1e-2, 1e-2, 1e-3, 4.0, 0.1, 1e-2, 0.1, 3, false, 0, 0);
+        new double[] {0.75, 0.875}, 0.1, 1e-2, 1e-2, 1e-3, 4.0, 0.01, 1e-2, 0.1, 3, false, 0, 0);
   }
 
   /** The learning rate during {@code epoch} (0-based). */
