@@ -42,7 +42,7 @@ import java.util.function.IntSupplier;
  * <p>Arguments, all optional, as {@code key=value}: {@code family} (small-cnn), {@code recipe}
  * (lcnn), {@code width} (1.0), {@code batches} (32,128), {@code steps} (PGD steps, 10),
  * {@code rounds} (5), {@code seconds} (1.0), {@code hvpCalls} (most libtorch HVP calls per round,
- * 3: each leaks its double-backprop graph, about 45 MB at batch 128, see {@link TorchAutograd}).
+ * 0 = no limit).
  */
 public final class CrossEngineComparison {
   private final Map<String, String> args;
@@ -77,7 +77,7 @@ public final class CrossEngineComparison {
     int steps = Integer.parseInt(arg("steps", "10"));
     int rounds = Integer.parseInt(arg("rounds", "5"));
     double seconds = Double.parseDouble(arg("seconds", "1.0"));
-    int hvpCalls = Integer.parseInt(arg("hvpCalls", "3"));
+    int hvpCalls = Integer.parseInt(arg("hvpCalls", "0"));
 
     ai.djl.engine.Engine.getEngine("PyTorch");
     JniUtils.setNumThreads(1);
@@ -110,7 +110,7 @@ public final class CrossEngineComparison {
               () -> { ort1.gradient().gradient(x, y); return b; },
               () -> { ort2.gradient().gradient(x, y); return b; },
               () -> { torch.gradient(x, y); return b; });
-          row(out, "hvp", b, rounds, seconds, hvpCalls,
+          row(out, "hvp", b, rounds, seconds, hvpCalls > 0 ? hvpCalls : Integer.MAX_VALUE,
               () -> { ort1.hvp().hvp(x, y, v); return b; },
               () -> { ort2.hvp().hvp(x, y, v); return b; },
               () -> { torch.hvp(x, y, v); return b; });

@@ -22,9 +22,9 @@ import io.lcnn.trainer.train.Network;
  * chosen at construction. The network's parameters are converted to that precision and frozen
  * (no parameter gradients), so the only autograd leaf is the input.
  *
- * <p>Double backprop leaves a reference cycle between the input and its differentiable gradient
- * in libtorch, which DJL cannot break: each {@link #hvp} call leaks that graph's memory. Use it
- * for a bounded number of calls (tests, short benchmarks).
+ * <p>Double backprop with {@code createGraph} leaks through libtorch's parameter↔gradient
+ * reference cycle when parameters require gradients (see the trainer); here they do not, and
+ * 24 HVP calls at batch 128 left resident memory where 2 calls did.
  */
 public final class TorchAutograd {
   private final Network net;
