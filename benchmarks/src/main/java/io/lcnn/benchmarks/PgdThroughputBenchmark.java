@@ -32,9 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * l2 PGD throughput on ONNX Runtime with the exact gradient engine, in attacked samples × steps
  * per second (the {@code sampleSteps} counter), on a fixture of {@code torch-reference} with its
  * {@code pgd_inputs.npy}: one PGD restart of {@value #STEPS} steps at ε = 0.1 on a batch, one
- * oracle call per step. The libtorch (DJL) version of the same attack on the same model and batch
- * is paired with this one in a later change. Fixtures are found through {@code -Dlcnn.fixtures}
- * (default {@code fixtures}).
+ * oracle call per step. The side-by-side comparison with the same attack written with libtorch
+ * through DJL, on a trainer model, is {@link CrossEngineComparison}. Fixtures are found through
+ * {@code -Dlcnn.fixtures} (default {@code fixtures}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
