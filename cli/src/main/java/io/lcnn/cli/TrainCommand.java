@@ -1,5 +1,6 @@
 package io.lcnn.cli;
 
+import ai.djl.engine.Engine;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import io.lcnn.datasets.DatasetException;
@@ -145,8 +146,9 @@ public final class TrainCommand implements Subcommand {
     } catch (IllegalStateException e) {
       throw new CliException(e.getMessage());
     }
-    System.out.printf("lcnn train: recipe %s, %s x%s on %s (%d train / %d test samples), %d epochs, batch %d%n",
-        r.id(), family.id(), width, dataset, data.train().size(), data.test().size(), epochs, batchSize);
+    System.out.printf("lcnn train: recipe %s, %s x%s on %s (%d train / %d test samples), %d epochs, batch %d, device %s%n",
+        r.id(), family.id(), width, dataset, data.train().size(), data.test().size(), epochs, batchSize,
+        Engine.getInstance().defaultDevice());
     try {
       new TrainingRun(cfg, data, Path.of(out), System.out, !noProgress).run(resume == null ? null : Path.of(resume));
     } catch (CheckpointException e) {

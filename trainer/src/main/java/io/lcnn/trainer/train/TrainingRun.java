@@ -199,6 +199,7 @@ public final class TrainingRun {
     v.put("lcnn", lcnn == null ? "dev" : lcnn);
     v.put("djl", Engine.getDjlVersion());
     v.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+    v.put("device", Engine.getInstance().defaultDevice().toString());
     v.put("java", System.getProperty("java.version"));
     v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     return r;
