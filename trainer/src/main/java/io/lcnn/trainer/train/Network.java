@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
@@ -59,14 +60,34 @@ public final class Network implements AutoCloseable {
     return block.forward(store, new NDList(x), training).singletonOrThrow();
   }
 
-  /** Logits in a state-preserving training-mode pass (running state is not advanced). */
+  /**
+   * Logits in a state-preserving training-mode pass: batch statistics are used, but no running
+   * state advances (power iterations and Lipschitz batch-norm statistics are switched off; DJL's
+   * BatchNorm, which updates its running mean and variance inside every training-mode pass, gets
+   * its values back afterwards).
+   */
   public NDArray forwardFrozen(NDArray x) {
+    List<NDArray> stats = runningStatistics();
+    List<NDArray> saved = stats.stream().map(NDArray::duplicate).toList();
     Blocks.setStateUpdates(block, false);
     try {
       return forward(x, true);
     } finally {
       Blocks.setStateUpdates(block, true);
+      for (int i = 0; i < stats.size(); i++) {
+        saved.get(i).copyTo(stats.get(i));
+        saved.get(i).close();
+      }
     }
+  }
+
+  /** The running means and variances of the DJL batch norms (standard builds), in forward order. */
+  public List<NDArray> runningStatistics() {
+    return Blocks.ofType(block, BatchNorm.class).stream()
+        .flatMap(b -> b.getParameters().values().stream())
+        .filter(p -> p.getType() == Parameter.Type.RUNNING_MEAN || p.getType() == Parameter.Type.RUNNING_VAR)
+        .map(Parameter::getArray)
+        .toList();
   }
 
   /** The parameters that gradients update, with their ids. */
