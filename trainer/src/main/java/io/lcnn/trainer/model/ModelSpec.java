@@ -11,9 +11,18 @@ public record ModelSpec(
     ModelFamily family, boolean lcnn, double activationBeta, double width,
     int channels, int height, int widthPixels, int numClasses) {
 
-  /** Channel count scaled by the width multiplier (at least 1). */
+  /** Every channel count is a multiple of this. */
+  public static final int CHANNEL_MULTIPLE = 8;
+
+  /**
+   * Channel count scaled by the width multiplier and rounded up to a multiple of
+   * {@value #CHANNEL_MULTIPLE}: libtorch 2.7.1's CPU backward of a stride-1 convolution whose output
+   * channels are not a multiple of 8 reads uninitialized memory into the input gradient (random NaN;
+   * docs/training.md).
+   */
   public int scaled(int base) {
-    return Math.max(1, (int) Math.round(base * width));
+    int c = Math.max(1, (int) Math.round(base * width));
+    return (c + CHANNEL_MULTIPLE - 1) / CHANNEL_MULTIPLE * CHANNEL_MULTIPLE;
   }
 
   /** The input shape without the batch axis. */

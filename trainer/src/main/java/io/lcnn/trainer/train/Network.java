@@ -74,9 +74,11 @@ public final class Network implements AutoCloseable {
       return forward(x, true);
     } finally {
       Blocks.setStateUpdates(block, true);
+      // The saved copies take the statistics' place (intern swaps the native tensor and closes the
+      // copy) instead of being copied into them: an in-place write would bump the version of a
+      // tensor that this pass's autograd graph saved, and its backward would refuse to run.
       for (int i = 0; i < stats.size(); i++) {
-        saved.get(i).copyTo(stats.get(i));
-        saved.get(i).close();
+        stats.get(i).intern(saved.get(i));
       }
     }
   }
