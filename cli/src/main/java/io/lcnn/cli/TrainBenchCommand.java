@@ -25,7 +25,7 @@ public final class TrainBenchCommand implements Subcommand {
   @Parameter(names = "--model", description = "small-cnn or resnet18")
   private String model = "small-cnn";
 
-  @Parameter(names = "--width", description = "Channel multiplier")
+  @Parameter(names = "--width", description = "Channel multiplier (counts round up to multiples of 8)")
   private double width = 1.0;
 
   @Parameter(names = "--batch-size", description = "Samples per step")

@@ -30,7 +30,7 @@ public final class TrainCommand implements Subcommand {
   @Parameter(names = "--model", description = "small-cnn, resnet18, or auto (small-cnn for 1-channel inputs, else resnet18)")
   private String model = "auto";
 
-  @Parameter(names = "--width", description = "Channel multiplier (small CNN 32/64 channels x width; ResNet-18 64..512 x width)")
+  @Parameter(names = "--width", description = "Channel multiplier (small CNN 32/64 channels x width; ResNet-18 64..512 x width; counts round up to multiples of 8)")
   private double width = 1.0;
 
   @Parameter(names = "--out", required = true, description = "Checkpoint folder to write")

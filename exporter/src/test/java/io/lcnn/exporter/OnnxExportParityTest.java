@@ -71,11 +71,14 @@ class OnnxExportParityTest {
     }
     TrainingData td = new TrainingData("synthetic", data(192, 1), data(100, 2), names);
     double width = family == ModelFamily.SMALL_CNN ? 0.25 : 0.0625;
-    // Twelve steps move every kind of state (weights, β, γ, power-iteration vectors, running
-    // statistics). CURE gets three: its first-order surrogate is noisy on the β = 1000 standard
-    // build and a dozen steps can blow a model up (see docs/training.md).
-    int steps = recipe == Recipe.CURE ? 3 : 12;
-    TrainConfig cfg = TrainConfig.defaults(recipe, family).withSize(1, 16, steps, width).withLearningRate(0.01);
+    // Twelve steps at lr 0.01 move every kind of state (weights, β, γ, power-iteration vectors,
+    // running statistics). CURE, and GradReg on the ResNet, get three steps at lr 1e-4: on the
+    // β = 1000 standard build their first-order penalties blow a narrow model up on this data
+    // (one step at lr 0.01 takes the ResNet's logits to ~1e3 with GradReg, ~1e14 with CURE; see
+    // docs/training.md), and a blown-up model says nothing about export.
+    boolean unstable = recipe == Recipe.CURE || (recipe == Recipe.GRADREG && family == ModelFamily.RESNET18);
+    TrainConfig cfg = TrainConfig.defaults(recipe, family).withSize(1, 16, unstable ? 3 : 12, width)
+        .withLearningRate(unstable ? 1e-4 : 0.01);
     new TrainingRun(cfg, td, dir, new PrintStream(new ByteArrayOutputStream()), false).run(null);
 
     try (Network net = Checkpoint.load(dir)) {
