@@ -2,6 +2,7 @@ package io.lcnn.benchmarks;
 
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
+import io.lcnn.datasets.SyntheticImages;
 import io.lcnn.auditor.attack.InputRange;
 import io.lcnn.auditor.attack.PgdL2;
 import io.lcnn.auditor.model.OnnxModelFile;

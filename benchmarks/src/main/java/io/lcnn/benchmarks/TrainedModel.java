@@ -1,5 +1,6 @@
 package io.lcnn.benchmarks;
 
+import io.lcnn.datasets.SyntheticImages;
 import io.lcnn.datasets.LabeledData;
 import io.lcnn.exporter.OnnxExporter;
 import io.lcnn.trainer.model.ModelFamily;

@@ -10,7 +10,7 @@ import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lcnn.datasets.FloatTensor;
-import io.lcnn.datasets.LabeledData;
+import io.lcnn.datasets.SyntheticImages;
 import io.lcnn.trainer.model.ModelFamily;
 import io.lcnn.trainer.train.Checkpoint;
 import io.lcnn.trainer.train.Network;
@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -34,23 +33,6 @@ import java.util.stream.Stream;
 
 class OnnxExportParityTest {
   @TempDir Path dir;
-
-  /** Inputs in [0, 1] with a class-dependent bright patch, so that training moves the weights. */
-  static LabeledData data(int n, long seed) {
-    Random r = new Random(seed);
-    float[] x = new float[n * 28 * 28];
-    int[] y = new int[n];
-    for (int i = 0; i < n; i++) {
-      y[i] = i % 10;
-      for (int p = 0; p < 784; p++) {
-        x[i * 784 + p] = r.nextFloat() * 0.4f;
-      }
-      for (int p = 0; p < 16; p++) {
-        x[i * 784 + (3 + 2 * y[i]) * 28 + 4 + p] = 1f;
-      }
-    }
-    return new LabeledData(new FloatTensor(new long[] {n, 1, 28, 28}, x), y, "synthetic");
-  }
 
   static Stream<Arguments> familiesAndRecipes() {
     Stream.Builder<Arguments> b = Stream.builder();
@@ -69,7 +51,7 @@ class OnnxExportParityTest {
     for (int i = 0; i < 10; i++) {
       names[i] = "class " + i;
     }
-    TrainingData td = new TrainingData("synthetic", data(192, 1), data(100, 2), names);
+    TrainingData td = new TrainingData("synthetic", SyntheticImages.make(192, 1), SyntheticImages.make(100, 2), names);
     double width = family == ModelFamily.SMALL_CNN ? 0.25 : 0.0625;
     // Twelve steps at lr 0.01 move every kind of state (weights, β, γ, power-iteration vectors,
     // running statistics). CURE, and GradReg on the ResNet, get three steps at lr 1e-4: on the

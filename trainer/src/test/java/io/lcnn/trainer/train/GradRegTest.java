@@ -35,19 +35,49 @@ class GradRegTest {
     return out;
   }
 
+  /** A small LCNN with every parameter in float64, trainable parameters requiring gradients. */
+  private static Network float64Lcnn() {
+    Network net = Network.create(new ModelSpec(ModelFamily.SMALL_CNN, true, 0, 0.125, 1, 28, 28, 10));
+    net.block().getParameters().values().forEach(p -> p.getArray().intern(p.getArray().toType(DataType.FLOAT64, true)));
+    for (Parameter p : net.trainableParameters()) {
+      p.getArray().setRequiresGradient(true);
+    }
+    return net;
+  }
+
+  /** Eight synthetic 28×28 images as float64 [8, 1, 28, 28] in the network's manager. */
+  private static NDArray float64Inputs(Network net, long seed) {
+    LabeledData d = SyntheticData.make(8, 10, 1, 28, seed);
+    return net.manager().create(d.inputs().data(), new Shape(d.inputs().shape())).toType(DataType.FLOAT64, false);
+  }
+
+  /** Parameter gradients of {@code exact} after clearing what earlier backward passes left. */
+  private static double[] exactParamGrads(List<Parameter> ps, NDArray exact) {
+    for (Parameter p : ps) {
+      JniUtils.zeroGrad((PtNDArray) p.getArray());
+    }
+    JniUtils.backward((PtNDArray) exact, (PtNDArray) exact.onesLike(), false, false);
+    return paramGrads(ps);
+  }
+
+  /** ‖approx − exact‖ / ‖exact‖ (exact must be non-zero). */
+  private static double relativeError(double[] approx, double[] exact) {
+    double num = 0;
+    double den = 0;
+    for (int i = 0; i < exact.length; i++) {
+      num += (approx[i] - exact[i]) * (approx[i] - exact[i]);
+      den += exact[i] * exact[i];
+    }
+    assertTrue(den > 0);
+    return Math.sqrt(num / den);
+  }
+
   @Test
   void firstOrderPenaltyGradientMatchesExactDoubleBackprop() {
     double lambda = 1e-3;
-    ModelSpec spec = new ModelSpec(ModelFamily.SMALL_CNN, true, 0, 0.125, 1, 28, 28, 10);
-    try (Network net = Network.create(spec); NDScope scope = new NDScope()) {
-      net.block().getParameters().values().forEach(p -> p.getArray().intern(p.getArray().toType(DataType.FLOAT64, true)));
-      for (Parameter p : net.trainableParameters()) {
-        p.getArray().setRequiresGradient(true);
-      }
-      NDManager m = net.manager();
-      LabeledData d = SyntheticData.make(8, 10, 1, 28, 3);
-      NDArray x = m.create(d.inputs().data(), new Shape(d.inputs().shape())).toType(DataType.FLOAT64, false);
-      NDArray y = m.create(new long[] {0, 1, 2, 3, 4, 5, 6, 7});
+    try (Network net = float64Lcnn(); NDScope scope = new NDScope()) {
+      NDArray x = float64Inputs(net, 3);
+      NDArray y = net.manager().create(new long[] {0, 1, 2, 3, 4, 5, 6, 7});
       List<Parameter> ps = net.trainableParameters();
 
       NDArray g = InputGradients.of(net, x, y, CrossEntropy::mean);
@@ -62,6 +92,7 @@ class GradRegTest {
       double[] firstOrder = paramGrads(ps);
 
       double exactValue;
+      double[] exactGrad;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         NDArray xi = x.duplicate();
         xi.setRequiresGradient(true);
@@ -70,21 +101,10 @@ class GradRegTest {
         NDArray gx = xi.getGradient();
         NDArray exact = gx.square().sum().mul(lambda * 1e5 / 8);
         exactValue = exact.getDouble();
-        for (Parameter p : ps) {
-          JniUtils.zeroGrad((PtNDArray) p.getArray());
-        }
-        JniUtils.backward((PtNDArray) exact, (PtNDArray) exact.onesLike(), false, false);
+        exactGrad = exactParamGrads(ps, exact);
       }
-      double[] exactGrad = paramGrads(ps);
       assertEquals(exactValue, penaltyValue, 1e-4 * exactValue, "penalty value");
-      double num = 0;
-      double den = 0;
-      for (int i = 0; i < exactGrad.length; i++) {
-        num += (firstOrder[i] - exactGrad[i]) * (firstOrder[i] - exactGrad[i]);
-        den += exactGrad[i] * exactGrad[i];
-      }
-      assertTrue(den > 0);
-      double rel = Math.sqrt(num / den);
+      double rel = relativeError(firstOrder, exactGrad);
       assertTrue(rel < 1e-3, "relative error of the penalty gradient " + rel);
     }
   }
@@ -106,16 +126,9 @@ class GradRegTest {
     Engine.getInstance().setRandomSeed(7);
     double lambda = 4;
     double h = 0.01;
-    ModelSpec spec = new ModelSpec(ModelFamily.SMALL_CNN, true, 0, 0.125, 1, 28, 28, 10);
-    try (Network net = Network.create(spec); NDScope scope = new NDScope()) {
-      net.block().getParameters().values().forEach(p -> p.getArray().intern(p.getArray().toType(DataType.FLOAT64, true)));
-      for (Parameter p : net.trainableParameters()) {
-        p.getArray().setRequiresGradient(true);
-      }
-      NDManager m = net.manager();
-      LabeledData d = SyntheticData.make(8, 10, 1, 28, 5);
-      NDArray x = m.create(d.inputs().data(), new Shape(d.inputs().shape())).toType(DataType.FLOAT64, false);
-      NDArray y = m.create(new long[] {0, 1, 2, 3, 4, 5, 6, 7});
+    try (Network net = float64Lcnn(); NDScope scope = new NDScope()) {
+      NDArray x = float64Inputs(net, 5);
+      NDArray y = net.manager().create(new long[] {0, 1, 2, 3, 4, 5, 6, 7});
       List<Parameter> ps = net.trainableParameters();
 
       NDArray g0 = InputGradients.of(net, x, y, CrossEntropy::sum);
@@ -131,26 +144,16 @@ class GradRegTest {
       double[] firstOrder = paramGrads(ps);
 
       double exactValue;
+      double[] exactGrad;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         NDArray exactDelta = differentiableInputGradient(net, shifted, y).sub(differentiableInputGradient(net, x, y));
         NDArray exact = exactDelta.square().sum().mul(lambda / 8);
         exactValue = exact.getDouble();
-        for (Parameter p : ps) {
-          JniUtils.zeroGrad((PtNDArray) p.getArray());
-        }
-        JniUtils.backward((PtNDArray) exact, (PtNDArray) exact.onesLike(), false, false);
+        exactGrad = exactParamGrads(ps, exact);
       }
-      double[] exactGrad = paramGrads(ps);
       assertTrue(exactValue > 0);
       assertEquals(exactValue, surrogateValue, 1e-4 * exactValue, "penalty value");
-      double num = 0;
-      double den = 0;
-      for (int i = 0; i < exactGrad.length; i++) {
-        num += (firstOrder[i] - exactGrad[i]) * (firstOrder[i] - exactGrad[i]);
-        den += exactGrad[i] * exactGrad[i];
-      }
-      assertTrue(den > 0);
-      double rel = Math.sqrt(num / den);
+      double rel = relativeError(firstOrder, exactGrad);
       assertTrue(rel < 1e-3, "relative error of the penalty gradient " + rel);
     }
   }

@@ -1,7 +1,5 @@
-package io.lcnn.benchmarks;
+package io.lcnn.datasets;
 
-import io.lcnn.datasets.FloatTensor;
-import io.lcnn.datasets.LabeledData;
 import java.util.Random;
 
 /**
