@@ -18,6 +18,8 @@ import java.util.Arrays;
 /** {@code lcnn train}: trains a recipe on a dataset and writes a checkpoint folder. */
 @Parameters(commandDescription = "Train a standard or low-curvature network (DJL) -> DIR/model.params, model.json, training.json")
 public final class TrainCommand implements Subcommand {
+  private static final TrainConfig DEFAULTS = TrainConfig.defaults(Recipe.LCNN, ModelFamily.SMALL_CNN);
+
   @Parameter(names = {"--help", "-h"}, help = true, description = "Show this command's options")
   private boolean help;
 
@@ -40,16 +42,16 @@ public final class TrainCommand implements Subcommand {
   private String resume;
 
   @Parameter(names = "--epochs", description = "Passes over the training set")
-  private int epochs = 10;
+  private int epochs = DEFAULTS.epochs();
 
   @Parameter(names = "--batch-size", description = "Samples per step")
-  private int batchSize = 128;
+  private int batchSize = DEFAULTS.batchSize();
 
   @Parameter(names = "--lr", description = "Initial SGD learning rate")
-  private double lr = 0.1;
+  private double lr = DEFAULTS.learningRate();
 
   @Parameter(names = "--momentum", description = "SGD momentum")
-  private double momentum = 0.9;
+  private double momentum = DEFAULTS.momentum();
 
   @Parameter(names = "--weight-decay", description = "Weight decay, never on beta or gamma (default: 5e-4; 5e-3 for softplus-wd)")
   private Double weightDecay;
@@ -58,31 +60,31 @@ public final class TrainCommand implements Subcommand {
   private String lrMilestones = "0.75,0.875";
 
   @Parameter(names = "--lr-decay", description = "Learning-rate factor at each milestone")
-  private double lrDecay = 0.1;
+  private double lrDecay = DEFAULTS.lrDecay();
 
   @Parameter(names = "--lambda-beta", description = "LCNN penalty weight of the sum of betas")
-  private double lambdaBeta = 1e-2;
+  private double lambdaBeta = DEFAULTS.lambdaBeta();
 
   @Parameter(names = "--lambda-gamma", description = "LCNN penalty weight of the sum of |log gamma|")
-  private double lambdaGamma = 1e-2;
+  private double lambdaGamma = DEFAULTS.lambdaGamma();
 
   @Parameter(names = "--lambda-grad", description = "GradReg weight (penalty lambda*1e5*||dCE/dx||^2/B)")
-  private double lambdaGrad = 1e-3;
+  private double lambdaGrad = DEFAULTS.lambdaGrad();
 
   @Parameter(names = "--lambda-cure", description = "CURE weight")
-  private double lambdaCure = 4.0;
+  private double lambdaCure = DEFAULTS.lambdaCure();
 
   @Parameter(names = "--cure-step", description = "CURE's step h in input units")
-  private double cureStep = 0.01;
+  private double cureStep = DEFAULTS.cureStep();
 
-  @Parameter(names = "--fd-step", description = "Input-space step of the first-order finite differences (GradReg, CURE)")
-  private double fdStep = 1e-2;
+  @Parameter(names = "--fd-step", description = "Step of the central differences that replace double backprop in GradReg and CURE (l2 norm over the batch, input units)")
+  private double fdStep = DEFAULTS.fdStep();
 
   @Parameter(names = "--pgd-eps", description = "l2 radius of adversarial training's PGD")
-  private double pgdEps = 0.1;
+  private double pgdEps = DEFAULTS.pgdEpsilon();
 
   @Parameter(names = "--pgd-steps", description = "PGD steps of adversarial training")
-  private int pgdSteps = 3;
+  private int pgdSteps = DEFAULTS.pgdSteps();
 
   @Parameter(names = "--augment", arity = 1, description = "Random crop (pad 4) and flip (default: true for 3-channel 32x32 data)")
   private Boolean augment;
@@ -91,7 +93,7 @@ public final class TrainCommand implements Subcommand {
   private int maxSteps = 0;
 
   @Parameter(names = "--seed", description = "Random seed")
-  private long seed = 0;
+  private long seed = DEFAULTS.seed();
 
   @Parameter(names = "--no-progress", description = "No progress bar")
   private boolean noProgress;

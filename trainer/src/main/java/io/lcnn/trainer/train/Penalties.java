@@ -36,40 +36,49 @@ public final class Penalties {
 
   /**
    * GradReg, first-order: with G = ∂(mean CE)/∂x for the whole batch (computed beforehand by
-   * {@link InputGradients}), d = G/‖G‖ and D = (CE(x + h·d) − CE(x))/h ≈ ‖G‖, returns
-   * λ_g · 1e5 · D² / B, whose value and parameter gradient match λ_g · 1e5 · ‖G‖²_F / B to O(h).
-   * {@code cleanLoss} is the mean CE at x from the step's own forward pass.
+   * {@link InputGradients}), d = G/‖G‖ and the central difference D = (CE(x + h·d) − CE(x − h·d))/(2h)
+   * ≈ G·d, returns a scalar whose value is exactly λ_g · 1e5 · ‖G‖²_F / B and whose parameter
+   * gradient is that of λ_g · 1e5 · D² / B, which matches the exact one to O(h²).
    */
-  public static NDArray gradReg(Network net, NDArray x, NDArray labels, NDArray g, NDArray cleanLoss,
-      double lambdaGrad, double h) {
+  public static NDArray gradReg(Network net, NDArray x, NDArray labels, NDArray g, double lambdaGrad, double h) {
     long batch = x.getShape().get(0);
-    NDArray d = g.div(g.norm().add(1e-30));
-    NDArray shifted = CrossEntropy.mean(net.forwardFrozen(x.add(d.mul(h))), labels);
-    NDArray dirDeriv = shifted.sub(cleanLoss).div(h);
-    return dirDeriv.square().mul(lambdaGrad * 1e5 / batch);
+    NDArray gNorm = g.norm();
+    NDArray d = g.div(gNorm.add(1e-30)).mul(h);
+    NDArray plus = CrossEntropy.mean(net.forwardFrozen(x.add(d)), labels);
+    NDArray minus = CrossEntropy.mean(net.forwardFrozen(x.sub(d)), labels);
+    NDArray dirDeriv = plus.sub(minus).div(2 * h);
+    return exactValue(dirDeriv.square(), gNorm.square()).mul(lambdaGrad * 1e5 / batch);
   }
 
   /**
-   * CURE, first-order: with per-sample gradients g₀ = ∇ₓΣCE at x and g₁ at x + h·z,
+   * CURE, first-order: with per-sample gradients g₀ = ∇ₓΣCE at x and g₁ at x' = x + h·z,
    * z = sign(g₀)/‖sign(g₀)‖ per sample, and Δ = g₁ − g₀ (held constant), returns a scalar whose
-   * value and parameter gradient match λ_c · ‖Δ‖²/B to first order in the step t = fdStep/‖Δ‖:
-   * λ_c/B · ((2/t)[L(x+hz+tΔ) − L(x+hz) − L(x+tΔ) + L(x)] − ‖Δ‖²) with L the summed CE.
+   * value is exactly λ_c · ‖Δ‖²/B and whose parameter gradient is that of
+   * λ_c/B · (1/t)[L(x'+tΔ) − L(x'−tΔ) − L(x+tΔ) + L(x−tΔ)] with L the summed CE and
+   * t = fdStep/‖Δ‖: central differences of the directional derivatives along Δ at x' and x, which
+   * match the exact gradient 2Δ·∂(g₁ − g₀)/∂θ to O(t²).
    */
   public static NDArray cure(Network net, NDArray x, NDArray xShift, NDArray labels, NDArray delta,
       double lambdaCure, double fdStep) {
     long batch = x.getShape().get(0);
-    double deltaNorm = delta.norm().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-    if (deltaNorm == 0) {
+    NDArray deltaNorm = delta.norm();
+    double norm = deltaNorm.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+    if (norm == 0) {
       return delta.sum().mul(0);
     }
-    double t = fdStep / deltaNorm;
+    double t = fdStep / norm;
     NDArray step = delta.mul(t);
     NDArray a = CrossEntropy.sum(net.forwardFrozen(xShift.add(step)), labels);
-    NDArray b = CrossEntropy.sum(net.forwardFrozen(xShift), labels);
+    NDArray b = CrossEntropy.sum(net.forwardFrozen(xShift.sub(step)), labels);
     NDArray c = CrossEntropy.sum(net.forwardFrozen(x.add(step)), labels);
-    NDArray e = CrossEntropy.sum(net.forwardFrozen(x), labels);
-    NDArray surrogate = a.sub(b).sub(c).add(e).mul(2 / t);
-    return surrogate.sub(deltaNorm * deltaNorm).mul(lambdaCure / batch);
+    NDArray e = CrossEntropy.sum(net.forwardFrozen(x.sub(step)), labels);
+    NDArray surrogate = a.sub(b).sub(c).add(e).div(t);
+    return exactValue(surrogate, deltaNorm.square()).mul(lambdaCure / batch);
+  }
+
+  /** A scalar with the value of {@code value} and the parameter gradient of {@code surrogate}. */
+  private static NDArray exactValue(NDArray surrogate, NDArray value) {
+    return surrogate.sub(surrogate.stopGradient()).add(value.stopGradient());
   }
 
   /** CURE's shift direction h·sign(g)/‖sign(g)‖ per sample. */

@@ -54,7 +54,7 @@ public final class TrainingStep {
         loss = loss.add(Penalties.lcnn(net, cfg.lambdaBeta(), cfg.lambdaGamma(), x.getManager()));
       }
       if (reg == Recipe.Regularizer.GRADREG) {
-        loss = loss.add(Penalties.gradReg(net, x, y, g, ce, cfg.lambdaGrad(), cfg.fdStep()));
+        loss = loss.add(Penalties.gradReg(net, x, y, g, cfg.lambdaGrad(), cfg.fdStep()));
       } else if (reg == Recipe.Regularizer.CURE) {
         loss = loss.add(Penalties.cure(net, x, shifted, y, delta, cfg.lambdaCure(), cfg.fdStep()));
       }

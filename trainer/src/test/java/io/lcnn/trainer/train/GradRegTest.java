@@ -85,7 +85,7 @@ class GradRegTest {
       net.zeroGradients();
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         NDArray ce = CrossEntropy.mean(net.forwardFrozen(x), y);
-        NDArray pen = Penalties.gradReg(net, x, y, g, ce, lambda, 1e-6);
+        NDArray pen = Penalties.gradReg(net, x, y, g, lambda, 1e-6);
         penaltyValue = pen.getDouble();
         gc.backward(pen);
       }
@@ -120,9 +120,9 @@ class GradRegTest {
 
   @Test
   void firstOrderCurePenaltyMatchesExactDoubleBackprop() {
-    // Seeded: over about 60 unseeded initializations, three gave a parameter gradient far from
-    // the exact one (relative error 1.0, 8e5, 8e6) while the penalty values agreed; unexplained
-    // (docs/training.md, known issues).
+    // Seeded. The first-order gradient is not always reproducible: repeating the identical
+    // computation on the same network and inputs gave a different gradient (off by up to 5e5) in
+    // about 1 of 20-40 repetitions, source unknown (docs/training.md, known issues).
     Engine.getInstance().setRandomSeed(7);
     double lambda = 4;
     double h = 0.01;

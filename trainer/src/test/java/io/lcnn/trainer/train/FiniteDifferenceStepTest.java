@@ -1,0 +1,138 @@
+package io.lcnn.trainer.train;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import io.lcnn.datasets.FashionMnist;
+import io.lcnn.datasets.LabeledData;
+import io.lcnn.trainer.model.ModelFamily;
+import io.lcnn.trainer.model.ModelSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The default {@link TrainConfig#FD_STEP} on a standard build (softplus β = 1000, batch norm in
+ * training mode) in float32, against exact double backprop in float64 on the same parameters and
+ * 128 real Fashion-MNIST images, for both model families: the penalties' parameter gradients
+ * must stay within 10 %, and CURE's at a step 30× larger must be measurably worse, since β = 1000
+ * puts the activations' curvature on a scale of 1/β that long secants average away.
+ */
+class FiniteDifferenceStepTest {
+  private static final double CURE_H = 0.01;
+  private static final int BATCH = 128;
+
+  private static double[] paramGrads(List<Parameter> ps) {
+    int n = ps.stream().mapToInt(p -> (int) p.getArray().size()).sum();
+    double[] out = new double[n];
+    int off = 0;
+    for (Parameter p : ps) {
+      double[] g = p.getArray().getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
+      System.arraycopy(g, 0, out, off, g.length);
+      off += g.length;
+    }
+    return out;
+  }
+
+  private static double relativeError(double[] approx, double[] exact) {
+    double num = 0;
+    double den = 0;
+    for (int i = 0; i < exact.length; i++) {
+      num += (approx[i] - exact[i]) * (approx[i] - exact[i]);
+      den += exact[i] * exact[i];
+    }
+    return Math.sqrt(num / den);
+  }
+
+  /** Parameter gradient of a penalty that {@code build} makes inside a gradient collector. */
+  private static double[] backward(Network net, Supplier<NDArray> build) {
+    net.zeroGradients();
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      gc.backward(build.get());
+    }
+    return paramGrads(net.trainableParameters());
+  }
+
+  /** Parameter gradient of {@code exact}, built with create_graph double backprop. */
+  private static double[] exact(Network net, Function<Network, NDArray> exact) {
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDArray value = exact.apply(net);
+      for (Parameter p : net.trainableParameters()) {
+        JniUtils.zeroGrad((PtNDArray) p.getArray());
+      }
+      JniUtils.backward((PtNDArray) value, (PtNDArray) value.onesLike(), false, false);
+    }
+    return paramGrads(net.trainableParameters());
+  }
+
+  private static NDArray inputGradient(Network net, NDArray x, NDArray y, boolean mean) {
+    NDArray xi = x.duplicate();
+    xi.setRequiresGradient(true);
+    NDArray logits = net.forwardFrozen(xi);
+    NDArray loss = mean ? CrossEntropy.mean(logits, y) : CrossEntropy.sum(logits, y);
+    JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), true, true);
+    return xi.getGradient();
+  }
+
+  private static double[] gradReg(Network net, NDArray x, NDArray y, double step) {
+    NDArray g = InputGradients.of(net, x, y, CrossEntropy::mean);
+    return backward(net, () -> Penalties.gradReg(net, x, y, g, 1e-3, step));
+  }
+
+  private static double[] cure(Network net, NDArray x, NDArray y, double step) {
+    NDArray g0 = InputGradients.of(net, x, y, CrossEntropy::sum);
+    NDArray shifted = x.add(Penalties.cureShift(g0, CURE_H));
+    NDArray delta = InputGradients.of(net, shifted, y, CrossEntropy::sum).sub(g0);
+    return backward(net, () -> Penalties.cure(net, x, shifted, y, delta, 4, step));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"SMALL_CNN, 0.5", "RESNET18, 0.0625"})
+  void defaultStepKeepsGradRegAndCureGradientsCloseToDoubleBackpropOnSoftplus1000(ModelFamily family, double width) {
+    Engine.getInstance().setRandomSeed(1);
+    LabeledData d = FashionMnist.train(Path.of("../fixtures/fashion-mnist-subset")).head(BATCH);
+    double step = TrainConfig.FD_STEP;
+    try (Network net = Network.create(new ModelSpec(family, false, 1000, width, 1, 28, 28, 10));
+         NDScope scope = new NDScope()) {
+      NDArray x = net.manager().create(d.inputs().data(), new Shape(d.inputs().shape()));
+      long[] labels = new long[BATCH];
+      for (int i = 0; i < BATCH; i++) {
+        labels[i] = d.labels()[i];
+      }
+      NDArray y = net.manager().create(labels);
+      double[] gradRegDefault = gradReg(net, x, y, step);
+      double[] cureDefault = cure(net, x, y, step);
+      double[] cureLong = cure(net, x, y, 30 * step);
+
+      net.block().getParameters().values()
+          .forEach(p -> p.getArray().intern(p.getArray().toType(DataType.FLOAT64, true)));
+      for (Parameter p : net.trainableParameters()) {
+        p.getArray().setRequiresGradient(true);
+      }
+      NDArray x64 = x.toType(DataType.FLOAT64, false);
+      double[] gradRegExact = exact(net, n -> inputGradient(n, x64, y, true).square().sum().mul(1e-3 * 1e5 / BATCH));
+      NDArray g0 = InputGradients.of(net, x64, y, CrossEntropy::sum);
+      NDArray shifted = x64.add(Penalties.cureShift(g0, CURE_H));
+      double[] cureExact = exact(net, n -> inputGradient(n, shifted, y, false).sub(inputGradient(n, x64, y, false))
+          .square().sum().mul(4.0 / BATCH));
+
+      double gr = relativeError(gradRegDefault, gradRegExact);
+      double cu = relativeError(cureDefault, cureExact);
+      double cuLong = relativeError(cureLong, cureExact);
+      assertTrue(gr < 0.1, "GradReg gradient at the default step: relative error " + gr);
+      assertTrue(cu < 0.1, "CURE gradient at the default step: relative error " + cu);
+      assertTrue(cuLong > 2 * cu, "CURE at 30x the step: " + cuLong + " vs " + cu);
+    }
+  }
+}
