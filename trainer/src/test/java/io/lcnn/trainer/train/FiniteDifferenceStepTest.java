@@ -25,9 +25,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The default {@link TrainConfig#FD_STEP} on a standard build (softplus β = 1000, batch norm in
  * training mode) in float32, against exact double backprop in float64 on the same parameters and
- * 128 real Fashion-MNIST images, for both model families: the penalties' parameter gradients
- * must stay within 10 %, and CURE's at a step 30× larger must be measurably worse, since β = 1000
- * puts the activations' curvature on a scale of 1/β that long secants average away.
+ * 128 real Fashion-MNIST images, for both model families (and GradReg on the LCNN build, as in
+ * LCNN+GradReg): the penalties' parameter gradients must stay within 10 %, and CURE's at a step
+ * 30× larger must be measurably worse, since β = 1000 puts the activations' curvature on a scale
+ * of 1/β that long secants average away.
  */
 class FiniteDifferenceStepTest {
   private static final double CURE_H = 0.01;
@@ -98,12 +99,12 @@ class FiniteDifferenceStepTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"SMALL_CNN, 0.5", "RESNET18, 0.0625"})
-  void defaultStepKeepsGradRegAndCureGradientsCloseToDoubleBackpropOnSoftplus1000(ModelFamily family, double width) {
+  @CsvSource({"SMALL_CNN, 0.5, false", "RESNET18, 0.0625, false", "SMALL_CNN, 0.5, true"})
+  void defaultStepKeepsGradRegAndCureGradientsCloseToDoubleBackprop(ModelFamily family, double width, boolean lcnn) {
     Engine.getInstance().setRandomSeed(1);
     LabeledData d = FashionMnist.train(Path.of("../fixtures/fashion-mnist-subset")).head(BATCH);
     double step = TrainConfig.FD_STEP;
-    try (Network net = Network.create(new ModelSpec(family, false, 1000, width, 1, 28, 28, 10));
+    try (Network net = Network.create(new ModelSpec(family, lcnn, lcnn ? 0 : 1000, width, 1, 28, 28, 10));
          NDScope scope = new NDScope()) {
       NDArray x = net.manager().create(d.inputs().data(), new Shape(d.inputs().shape()));
       long[] labels = new long[BATCH];
@@ -131,8 +132,12 @@ class FiniteDifferenceStepTest {
       double cu = relativeError(cureDefault, cureExact);
       double cuLong = relativeError(cureLong, cureExact);
       assertTrue(gr < 0.1, "GradReg gradient at the default step: relative error " + gr);
-      assertTrue(cu < 0.1, "CURE gradient at the default step: relative error " + cu);
-      assertTrue(cuLong > 2 * cu, "CURE at 30x the step: " + cuLong + " vs " + cu);
+      if (!lcnn) {
+        // CURE runs on standard builds only; on the smooth LCNN build its gradient is small enough
+        // that float32 rounding dominates at this step (relative error 3.3, 0.10 at 30x).
+        assertTrue(cu < 0.1, "CURE gradient at the default step: relative error " + cu);
+        assertTrue(cuLong > 2 * cu, "CURE at 30x the step: " + cuLong + " vs " + cu);
+      }
     }
   }
 }
