@@ -34,35 +34,13 @@ class FiniteDifferenceStepTest {
   private static final double CURE_H = 0.01;
   private static final int BATCH = 128;
 
-  private static double[] paramGrads(List<Parameter> ps) {
-    int n = ps.stream().mapToInt(p -> (int) p.getArray().size()).sum();
-    double[] out = new double[n];
-    int off = 0;
-    for (Parameter p : ps) {
-      double[] g = p.getArray().getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
-      System.arraycopy(g, 0, out, off, g.length);
-      off += g.length;
-    }
-    return out;
-  }
-
-  private static double relativeError(double[] approx, double[] exact) {
-    double num = 0;
-    double den = 0;
-    for (int i = 0; i < exact.length; i++) {
-      num += (approx[i] - exact[i]) * (approx[i] - exact[i]);
-      den += exact[i] * exact[i];
-    }
-    return Math.sqrt(num / den);
-  }
-
   /** Parameter gradient of a penalty that {@code build} makes inside a gradient collector. */
   private static double[] backward(Network net, Supplier<NDArray> build) {
     net.zeroGradients();
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       gc.backward(build.get());
     }
-    return paramGrads(net.trainableParameters());
+    return ParameterGradients.of(net.trainableParameters());
   }
 
   /** Parameter gradient of {@code exact}, built with create_graph double backprop. */
@@ -74,7 +52,7 @@ class FiniteDifferenceStepTest {
       }
       JniUtils.backward((PtNDArray) value, (PtNDArray) value.onesLike(), false, false);
     }
-    return paramGrads(net.trainableParameters());
+    return ParameterGradients.of(net.trainableParameters());
   }
 
   private static NDArray inputGradient(Network net, NDArray x, NDArray y, boolean mean) {
@@ -128,9 +106,9 @@ class FiniteDifferenceStepTest {
       double[] cureExact = exact(net, n -> inputGradient(n, shifted, y, false).sub(inputGradient(n, x64, y, false))
           .square().sum().mul(4.0 / BATCH));
 
-      double gr = relativeError(gradRegDefault, gradRegExact);
-      double cu = relativeError(cureDefault, cureExact);
-      double cuLong = relativeError(cureLong, cureExact);
+      double gr = ParameterGradients.relativeError(gradRegDefault, gradRegExact);
+      double cu = ParameterGradients.relativeError(cureDefault, cureExact);
+      double cuLong = ParameterGradients.relativeError(cureLong, cureExact);
       assertTrue(gr < 0.1, "GradReg gradient at the default step: relative error " + gr);
       if (!lcnn) {
         // CURE runs on standard builds only; on the smooth LCNN build its gradient is small enough

@@ -23,18 +23,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GradRegTest {
-  private static double[] paramGrads(List<Parameter> ps) {
-    int n = ps.stream().mapToInt(p -> (int) p.getArray().size()).sum();
-    double[] out = new double[n];
-    int off = 0;
-    for (Parameter p : ps) {
-      double[] g = p.getArray().getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
-      System.arraycopy(g, 0, out, off, g.length);
-      off += g.length;
-    }
-    return out;
-  }
-
   /** A small LCNN with every parameter in float64, trainable parameters requiring gradients. */
   private static Network float64Lcnn() {
     Network net = Network.create(new ModelSpec(ModelFamily.SMALL_CNN, true, 0, 0.125, 1, 28, 28, 10));
@@ -57,19 +45,7 @@ class GradRegTest {
       JniUtils.zeroGrad((PtNDArray) p.getArray());
     }
     JniUtils.backward((PtNDArray) exact, (PtNDArray) exact.onesLike(), false, false);
-    return paramGrads(ps);
-  }
-
-  /** ‖approx − exact‖ / ‖exact‖ (exact must be non-zero). */
-  private static double relativeError(double[] approx, double[] exact) {
-    double num = 0;
-    double den = 0;
-    for (int i = 0; i < exact.length; i++) {
-      num += (approx[i] - exact[i]) * (approx[i] - exact[i]);
-      den += exact[i] * exact[i];
-    }
-    assertTrue(den > 0);
-    return Math.sqrt(num / den);
+    return ParameterGradients.of(ps);
   }
 
   @Test
@@ -89,7 +65,7 @@ class GradRegTest {
         penaltyValue = pen.getDouble();
         gc.backward(pen);
       }
-      double[] firstOrder = paramGrads(ps);
+      double[] firstOrder = ParameterGradients.of(ps);
 
       double exactValue;
       double[] exactGrad;
@@ -104,7 +80,7 @@ class GradRegTest {
         exactGrad = exactParamGrads(ps, exact);
       }
       assertEquals(exactValue, penaltyValue, 1e-4 * exactValue, "penalty value");
-      double rel = relativeError(firstOrder, exactGrad);
+      double rel = ParameterGradients.relativeError(firstOrder, exactGrad);
       assertTrue(rel < 1e-3, "relative error of the penalty gradient " + rel);
     }
   }
@@ -141,7 +117,7 @@ class GradRegTest {
         surrogateValue = pen.getDouble();
         gc.backward(pen);
       }
-      double[] firstOrder = paramGrads(ps);
+      double[] firstOrder = ParameterGradients.of(ps);
 
       double exactValue;
       double[] exactGrad;
@@ -153,7 +129,7 @@ class GradRegTest {
       }
       assertTrue(exactValue > 0);
       assertEquals(exactValue, surrogateValue, 1e-4 * exactValue, "penalty value");
-      double rel = relativeError(firstOrder, exactGrad);
+      double rel = ParameterGradients.relativeError(firstOrder, exactGrad);
       assertTrue(rel < 1e-3, "relative error of the penalty gradient " + rel);
     }
   }
