@@ -88,7 +88,7 @@ public final class LipschitzBatchNorm extends AbstractBlock implements StatefulL
   /** The scale s = min(1, γ · min_c sqrt(running_var_c + eps)) as a one-element array. */
   public NDArray scaleArray() {
     NDArray minStd = runningVar.getArray().add(EPS).sqrt().min().reshape(1);
-    return gammaArray().mul(minStd).minimum(1f);
+    return gammaArray().mul(minStd).minimum(Constant.of(minStd, 1));
   }
 
   /**

@@ -3,6 +3,7 @@ package io.lcnn.trainer.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.lcnn.trainer.layers.CenteredSoftplus;
+import io.lcnn.trainer.layers.Constant;
 import io.lcnn.trainer.layers.LipschitzBatchNorm;
 import io.lcnn.trainer.model.Blocks;
 
@@ -21,11 +22,11 @@ public final class Penalties {
     NDArray total = m.zeros(new ai.djl.ndarray.types.Shape(1), dataType(net));
     for (CenteredSoftplus a : Blocks.ofType(net.block(), CenteredSoftplus.class)) {
       if (a.learnable()) {
-        total = total.add(a.betaArray().mul(lambdaBeta));
+        total = total.add(a.betaArray().mul(Constant.of(total, lambdaBeta)));
       }
     }
     for (LipschitzBatchNorm b : Blocks.ofType(net.block(), LipschitzBatchNorm.class)) {
-      total = total.add(b.logGammaParameter().getArray().abs().mul(lambdaGamma));
+      total = total.add(b.logGammaParameter().getArray().abs().mul(Constant.of(total, lambdaGamma)));
     }
     return total.sum();
   }
@@ -46,8 +47,8 @@ public final class Penalties {
     NDArray d = g.div(gNorm.add(1e-30)).mul(h);
     NDArray plus = CrossEntropy.mean(net.forwardFrozen(x.add(d)), labels);
     NDArray minus = CrossEntropy.mean(net.forwardFrozen(x.sub(d)), labels);
-    NDArray dirDeriv = plus.sub(minus).div(2 * h);
-    return exactValue(dirDeriv.square(), gNorm.square()).mul(lambdaGrad * 1e5 / batch);
+    NDArray dirDeriv = plus.sub(minus).div(Constant.of(plus, 2 * h));
+    return exactValue(dirDeriv.square(), gNorm.square()).mul(Constant.of(dirDeriv, lambdaGrad * 1e5 / batch));
   }
 
   /**
@@ -72,8 +73,8 @@ public final class Penalties {
     NDArray b = CrossEntropy.sum(net.forwardFrozen(xShift.sub(step)), labels);
     NDArray c = CrossEntropy.sum(net.forwardFrozen(x.add(step)), labels);
     NDArray e = CrossEntropy.sum(net.forwardFrozen(x.sub(step)), labels);
-    NDArray surrogate = a.sub(b).sub(c).add(e).div(t);
-    return exactValue(surrogate, deltaNorm.square()).mul(lambdaCure / batch);
+    NDArray surrogate = a.sub(b).sub(c).add(e).div(Constant.of(a, t));
+    return exactValue(surrogate, deltaNorm.square()).mul(Constant.of(surrogate, lambdaCure / batch));
   }
 
   /** A scalar with the value of {@code value} and the parameter gradient of {@code surrogate}. */

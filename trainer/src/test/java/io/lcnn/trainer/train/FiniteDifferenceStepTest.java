@@ -13,6 +13,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.lcnn.datasets.FashionMnist;
 import io.lcnn.datasets.LabeledData;
+import io.lcnn.trainer.layers.Constant;
 import io.lcnn.trainer.model.ModelFamily;
 import io.lcnn.trainer.model.ModelSpec;
 import java.nio.file.Path;
@@ -100,11 +101,11 @@ class FiniteDifferenceStepTest {
         p.getArray().setRequiresGradient(true);
       }
       NDArray x64 = x.toType(DataType.FLOAT64, false);
-      double[] gradRegExact = exact(net, n -> inputGradient(n, x64, y, true).square().sum().mul(1e-3 * 1e5 / BATCH));
+      double[] gradRegExact = exact(net, n -> inputGradient(n, x64, y, true).square().sum().mul(Constant.of(x64, 1e-3 * 1e5 / BATCH)));
       NDArray g0 = InputGradients.of(net, x64, y, CrossEntropy::sum);
       NDArray shifted = x64.add(Penalties.cureShift(g0, CURE_H));
       double[] cureExact = exact(net, n -> inputGradient(n, shifted, y, false).sub(inputGradient(n, x64, y, false))
-          .square().sum().mul(4.0 / BATCH));
+          .square().sum().mul(Constant.of(x64, 4.0 / BATCH)));
 
       double gr = ParameterGradients.relativeError(gradRegDefault, gradRegExact);
       double cu = ParameterGradients.relativeError(cureDefault, cureExact);

@@ -14,6 +14,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.lcnn.datasets.LabeledData;
+import io.lcnn.trainer.layers.Constant;
 import io.lcnn.trainer.model.ModelFamily;
 import io.lcnn.trainer.model.ModelSpec;
 import java.io.IOException;
@@ -75,7 +76,7 @@ class GradRegTest {
         NDArray ce = CrossEntropy.mean(net.forwardFrozen(xi), y);
         JniUtils.backward((PtNDArray) ce, (PtNDArray) ce.onesLike(), true, true);
         NDArray gx = xi.getGradient();
-        NDArray exact = gx.square().sum().mul(lambda * 1e5 / 8);
+        NDArray exact = gx.square().sum().mul(Constant.of(gx, lambda * 1e5 / 8));
         exactValue = exact.getDouble();
         exactGrad = exactParamGrads(ps, exact);
       }
@@ -123,7 +124,7 @@ class GradRegTest {
       double[] exactGrad;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         NDArray exactDelta = differentiableInputGradient(net, shifted, y).sub(differentiableInputGradient(net, x, y));
-        NDArray exact = exactDelta.square().sum().mul(lambda / 8);
+        NDArray exact = exactDelta.square().sum().mul(Constant.of(exactDelta, lambda / 8));
         exactValue = exact.getDouble();
         exactGrad = exactParamGrads(ps, exact);
       }
