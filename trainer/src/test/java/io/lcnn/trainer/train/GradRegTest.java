@@ -97,9 +97,6 @@ class GradRegTest {
 
   @Test
   void firstOrderCurePenaltyMatchesExactDoubleBackprop() {
-    // Seeded. The first-order gradient is not always reproducible: repeating the identical
-    // computation on the same network and inputs gave a different gradient (off by up to 5e5) in
-    // about 1 of 20-40 repetitions, source unknown (docs/training.md, known issues).
     Engine.getInstance().setRandomSeed(7);
     double lambda = 4;
     double h = 0.01;
