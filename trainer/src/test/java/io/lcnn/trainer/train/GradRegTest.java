@@ -168,8 +168,10 @@ class GradRegTest {
       System.gc();
       long growthKb = residentKb() - afterWarmup;
       // A step's graph for this model and batch holds a few MB of activations, so a per-step leak
-      // (what exact double backprop does) would add hundreds of MB over the last 125 steps.
-      assertTrue(growthKb < 20_000, "resident memory grew by " + growthKb + " kB over steps 175-300");
+      // (exact double backprop leaks about 5 MB a step) would add hundreds of MB over the last 125
+      // steps; resident memory without a leak moved by up to 47 MB in one CI run (allocator and
+      // garbage-collector noise), so the bar sits at 100 MB.
+      assertTrue(growthKb < 100_000, "resident memory grew by " + growthKb + " kB over steps 175-300");
     }
   }
 }
