@@ -8,8 +8,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.lcnn.datasets.FashionMnist;
 import io.lcnn.datasets.LabeledData;
@@ -47,22 +45,12 @@ class FiniteDifferenceStepTest {
   /** Parameter gradient of {@code exact}, built with create_graph double backprop. */
   private static double[] exact(Network net, Function<Network, NDArray> exact) {
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      NDArray value = exact.apply(net);
-      for (Parameter p : net.trainableParameters()) {
-        JniUtils.zeroGrad((PtNDArray) p.getArray());
-      }
-      JniUtils.backward((PtNDArray) value, (PtNDArray) value.onesLike(), false, false);
+      return ParameterGradients.ofScalar(net.trainableParameters(), exact.apply(net));
     }
-    return ParameterGradients.of(net.trainableParameters());
   }
 
   private static NDArray inputGradient(Network net, NDArray x, NDArray y, boolean mean) {
-    NDArray xi = x.duplicate();
-    xi.setRequiresGradient(true);
-    NDArray logits = net.forwardFrozen(xi);
-    NDArray loss = mean ? CrossEntropy.mean(logits, y) : CrossEntropy.sum(logits, y);
-    JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), true, true);
-    return xi.getGradient();
+    return ParameterGradients.differentiableInputGradient(net, x, y, mean ? CrossEntropy::mean : CrossEntropy::sum);
   }
 
   private static double[] gradReg(Network net, NDArray x, NDArray y, double step) {

@@ -40,15 +40,6 @@ class GradRegTest {
     return net.manager().create(d.inputs().data(), new Shape(d.inputs().shape())).toType(DataType.FLOAT64, false);
   }
 
-  /** Parameter gradients of {@code exact} after clearing what earlier backward passes left. */
-  private static double[] exactParamGrads(List<Parameter> ps, NDArray exact) {
-    for (Parameter p : ps) {
-      JniUtils.zeroGrad((PtNDArray) p.getArray());
-    }
-    JniUtils.backward((PtNDArray) exact, (PtNDArray) exact.onesLike(), false, false);
-    return ParameterGradients.of(ps);
-  }
-
   @Test
   void firstOrderPenaltyGradientMatchesExactDoubleBackprop() {
     double lambda = 1e-3;
@@ -78,21 +69,12 @@ class GradRegTest {
         NDArray gx = xi.getGradient();
         NDArray exact = gx.square().sum().mul(Constant.of(gx, lambda * 1e5 / 8));
         exactValue = exact.getDouble();
-        exactGrad = exactParamGrads(ps, exact);
+        exactGrad = ParameterGradients.ofScalar(ps, exact);
       }
       assertEquals(exactValue, penaltyValue, 1e-4 * exactValue, "penalty value");
       double rel = ParameterGradients.relativeError(firstOrder, exactGrad);
       assertTrue(rel < 1e-3, "relative error of the penalty gradient " + rel);
     }
-  }
-
-  /** ∇ₓ of the summed CE at {@code x}, kept differentiable with respect to the parameters. */
-  private static NDArray differentiableInputGradient(Network net, NDArray x, NDArray y) {
-    NDArray xi = x.duplicate();
-    xi.setRequiresGradient(true);
-    NDArray loss = CrossEntropy.sum(net.forwardFrozen(xi), y);
-    JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), true, true);
-    return xi.getGradient();
   }
 
   @Test
@@ -120,10 +102,11 @@ class GradRegTest {
       double exactValue;
       double[] exactGrad;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        NDArray exactDelta = differentiableInputGradient(net, shifted, y).sub(differentiableInputGradient(net, x, y));
+        NDArray exactDelta = ParameterGradients.differentiableInputGradient(net, shifted, y, CrossEntropy::sum)
+            .sub(ParameterGradients.differentiableInputGradient(net, x, y, CrossEntropy::sum));
         NDArray exact = exactDelta.square().sum().mul(Constant.of(exactDelta, lambda / 8));
         exactValue = exact.getDouble();
-        exactGrad = exactParamGrads(ps, exact);
+        exactGrad = ParameterGradients.ofScalar(ps, exact);
       }
       assertTrue(exactValue > 0);
       assertEquals(exactValue, surrogateValue, 1e-4 * exactValue, "penalty value");
