@@ -3,6 +3,7 @@ package io.lcnn.trainer.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -15,6 +16,7 @@ import io.lcnn.datasets.FloatTensor;
 import io.lcnn.trainer.model.Blocks;
 import io.lcnn.trainer.model.ModelFactory;
 import io.lcnn.trainer.model.ModelSpec;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -90,6 +92,34 @@ public final class Network implements AutoCloseable {
         .filter(p -> p.getType() == Parameter.Type.RUNNING_MEAN || p.getType() == Parameter.Type.RUNNING_VAR)
         .map(Parameter::getArray)
         .toList();
+  }
+
+  /**
+   * Names of the parameters and persistent state arrays (running statistics, power-iteration
+   * vectors) holding a NaN or an infinity, followed by "(gradient)" entries for trainable
+   * parameters whose last gradient does; empty when everything is finite.
+   */
+  public List<String> nonFiniteState() {
+    List<String> out = new ArrayList<>();
+    for (var e : block.getParameters()) {
+      NDArray a = e.getValue().getArray();
+      if (!finite(a)) {
+        out.add(e.getKey());
+      }
+    }
+    for (var e : block.getParameters()) {
+      NDArray a = e.getValue().getArray();
+      if (e.getValue().requiresGradient() && a.hasGradient() && !finite(a.getGradient())) {
+        out.add(e.getKey() + " (gradient)");
+      }
+    }
+    return out;
+  }
+
+  private static boolean finite(NDArray a) {
+    try (NDScope scope = new NDScope()) {
+      return !a.isNaN().logicalOr(a.isInfinite()).any().getBoolean();
+    }
   }
 
   /** The parameters that gradients update, with their ids. */

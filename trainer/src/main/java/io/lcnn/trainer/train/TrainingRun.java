@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -81,8 +82,8 @@ public final class TrainingRun {
             }
             if (!Double.isFinite(r.loss())) {
               throw new TrainingDivergedException(String.format(
-                  "loss became %s at epoch %d, step %d (cross-entropy %s); %s", r.loss(), epoch + 1, b + 1,
-                  r.crossEntropy(), lastSaved < 0 ? "no new checkpoint was written; " + outDir + " was left as it was"
+                  "loss became %s at epoch %d, step %d (cross-entropy %s%s); %s", r.loss(), epoch + 1, b + 1,
+                  r.crossEntropy(), nonFiniteSummary(net), lastSaved < 0 ? "no new checkpoint was written; " + outDir + " was left as it was"
                       : "kept the checkpoint of epoch " + (lastSaved + 1) + " in " + outDir));
             }
             lossSum += r.loss() * r.count();
@@ -203,6 +204,16 @@ public final class TrainingRun {
     v.put("java", System.getProperty("java.version"));
     v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     return r;
+  }
+
+  /** ", non-finite: a, b, …" naming up to five non-finite parameters or gradients, or "". */
+  private static String nonFiniteSummary(Network net) {
+    List<String> bad = net.nonFiniteState();
+    if (bad.isEmpty()) {
+      return "";
+    }
+    String head = String.join(", ", bad.subList(0, Math.min(5, bad.size())));
+    return ", non-finite: " + head + (bad.size() > 5 ? " and " + (bad.size() - 5) + " more" : "");
   }
 
   private static double mean(double[] a) {

@@ -22,6 +22,7 @@ import io.lcnn.trainer.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -117,6 +118,29 @@ class NetworkTest {
           assertFalse(x.getGradient().isNaN().any().getBoolean(), "NaN in the input gradient, trial " + t);
         }
       }
+    }
+  }
+
+  @Test
+  void nonFiniteStateNamesExactlyTheParametersHoldingNaNOrInfinity() {
+    ModelSpec spec = new ModelSpec(ModelFamily.SMALL_CNN, true, 0, 0.125, 1, 28, 28, 10);
+    try (Network net = Network.create(spec)) {
+      assertEquals(List.of(), net.nonFiniteState());
+      List<String> names = new ArrayList<>();
+      for (var e : net.block().getParameters()) {
+        names.add(e.getKey());
+      }
+      String weight = names.stream().filter(n -> n.endsWith("weight")).findFirst().orElseThrow();
+      String runningVar = names.stream().filter(n -> n.endsWith("runningVar")).reduce((a, b) -> b).orElseThrow();
+      NDArray w = net.block().getParameters().get(weight).getArray();
+      float[] values = w.toFloatArray();
+      values[values.length - 1] = Float.NaN;
+      w.set(values);
+      NDArray v = net.block().getParameters().get(runningVar).getArray();
+      float[] vars = v.toFloatArray();
+      vars[0] = Float.POSITIVE_INFINITY;
+      v.set(vars);
+      assertEquals(List.of(weight, runningVar), net.nonFiniteState());
     }
   }
 }
