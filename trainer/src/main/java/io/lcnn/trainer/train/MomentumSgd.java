@@ -3,6 +3,7 @@ package io.lcnn.trainer.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +31,22 @@ public final class MomentumSgd {
     return !p.getName().equals("logBeta") && !p.getName().equals("logGamma");
   }
 
-  /** Applies one update with learning rate {@code lr} from the parameters' current gradients. */
+  /**
+   * Applies one update with learning rate {@code lr} from the parameters' current gradients. The
+   * in-place updates run with libtorch's (thread-local) grad mode off, whatever the calling thread
+   * had: DJL switches it off only on the thread that started the engine.
+   */
   public void step(List<Parameter> params, double lr) {
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      update(params, lr);
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
+  }
+
+  private void update(List<Parameter> params, double lr) {
     for (Parameter p : params) {
       NDArray w = p.getArray();
       NDArray g = w.getGradient();
