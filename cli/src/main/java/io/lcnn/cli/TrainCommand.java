@@ -62,7 +62,9 @@ public final class TrainCommand implements Subcommand {
   @Parameter(names = "--lr-decay", description = "Learning-rate factor at each milestone")
   private double lrDecay = DEFAULTS.lrDecay();
 
-  @Parameter(names = "--lambda-beta", description = "LCNN penalty weight of the sum of betas")
+  @Parameter(names = "--lambda-beta", description = "LCNN penalty weight of the sum of betas (the authors' value;"
+      + " on small networks and short schedules 1e-3 keeps about a point more accuracy at similar curvature,"
+      + " docs/training.md)")
   private double lambdaBeta = DEFAULTS.lambdaBeta();
 
   @Parameter(names = "--lambda-gamma", description = "LCNN penalty weight of the sum of |log gamma|")
