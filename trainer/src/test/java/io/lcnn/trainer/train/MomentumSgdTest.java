@@ -1,8 +1,8 @@
 package io.lcnn.trainer.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -18,7 +18,7 @@ class MomentumSgdTest {
   private static final float[] W0 = {1f, -2f, 0.5f};
   private static final float[] C = {0.3f, 0.1f, -0.2f};
 
-  /** Sets the gradient of w to C (the gradient of Σ C·w) and returns nothing else. */
+  /** Sets the gradient of w to C, the gradient of Σ C·w. */
   private static void gradient(NDArray w, NDManager m) {
     w.getGradient().subi(w.getGradient());
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -37,7 +37,7 @@ class MomentumSgdTest {
         gradient(w, m);
         JniUtils.setGradMode(gradModeOnBefore);
         sgd.step(List.of(p), 0.1);
-        assertTrue(JniUtils.isGradMode() == gradModeOnBefore, "the caller's grad mode is restored");
+        assertEquals(gradModeOnBefore, JniUtils.isGradMode(), "the caller's grad mode is restored");
         JniUtils.setGradMode(false);
       }
       return w.toFloatArray();
@@ -57,7 +57,7 @@ class MomentumSgdTest {
     }
     float[] got = twoSteps(false);
     for (int i = 0; i < W0.length; i++) {
-      org.junit.jupiter.api.Assertions.assertEquals(expected[i], got[i], 1e-6, "element " + i);
+      assertEquals(expected[i], got[i], 1e-6, "element " + i);
     }
   }
 
