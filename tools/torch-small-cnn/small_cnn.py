@@ -4,8 +4,13 @@ and log gamma, lr x0.1 at 75 % and 87.5 % of the epochs, batch 128). It checks w
 accuracy gap to standard comes from the method or from lcnn's DJL trainer; docs/training.md has
 its results. Usage:
 
-    python3 small_cnn.py --data DIR_WITH_IDX_GZ --seeds 0,1,2 [--arch 1,2,2] [--width 0.5]
-        [--epochs 10] [--lambda-beta 1e-2]
+    python3 small_cnn.py --data DIR_WITH_IDX_GZ --seeds 0,1,2 [--recipes standard,lcnn]
+        [--arch 1,2,2] [--width 0.5] [--epochs 10] [--lambda-beta 1e-2] [--lambda-grad 1e-3]
+        [--audit 500]
+
+--recipes: standard, lcnn, gradreg (exact double backprop, lambda_grad * 1e5 * ||d(mean CE)/dx||^2
+/ B) and lcnn-gradreg. --audit N adds the mean gradient norm, Hessian spectral norm and
+curvature over the first N test images (float64, exact HVPs).
 
 --arch lists the strides of the conv units (first unit 32 x width channels, the others 64 x width,
 rounded up to multiples of 8, as lcnn's ModelSpec does). Prints one line per run.
@@ -33,6 +38,9 @@ ap.add_argument('--arch', default='1,2,2')
 ap.add_argument('--width', type=float, default=0.5)
 ap.add_argument('--epochs', type=int, default=10)
 ap.add_argument('--lambda-beta', type=float, default=1e-2)
+ap.add_argument('--lambda-grad', type=float, default=1e-3)
+ap.add_argument('--recipes', default='standard,lcnn')
+ap.add_argument('--audit', type=int, default=0)
 args = ap.parse_args()
 D = args.data
 xtr = torch.tensor(idx(D + '/train-images-idx3-ubyte.gz'), dtype=torch.float32).div(255).unsqueeze(1).to(dev)
@@ -130,8 +138,28 @@ def small_cnn(lcnn, width=None):
 
 EPOCHS = args.epochs
 
-def run(lcnn, seed, lam_beta, lam_gamma=1e-2, epochs=None, bs=128):
+def audit(net, n, iterations=30):
+    """Means over the first n test images of the per-sample loss gradient norm, the input
+    Hessian's spectral norm (power iteration on exact float64 HVPs) and C_f = H / (G + 1e-6)."""
+    import copy
+    m = copy.deepcopy(net).double().eval()
+    x = xte[:n].double().clone().requires_grad_(True)
+    loss = F.cross_entropy(m(x), yte[:n], reduction='sum')
+    g, = torch.autograd.grad(loss, x, create_graph=True)
+    unit = lambda t: t / (t.flatten(1).norm(dim=1).view(-1, 1, 1, 1) + 1e-30)
+    v = unit(torch.randn_like(x))
+    for _ in range(iterations):
+        hv, = torch.autograd.grad(g, x, grad_outputs=v, retain_graph=True)
+        v = unit(hv)
+    hv, = torch.autograd.grad(g, x, grad_outputs=v, retain_graph=True)
+    h = (hv * v).flatten(1).sum(1).abs()
+    gn = g.detach().flatten(1).norm(dim=1)
+    return gn.mean().item(), h.mean().item(), (h / (gn + 1e-6)).mean().item()
+
+def run(recipe, seed, lam_beta, lam_gamma=1e-2, epochs=None, bs=128):
     epochs = epochs or EPOCHS
+    lcnn = recipe in ('lcnn', 'lcnn-gradreg')
+    gradreg = recipe in ('gradreg', 'lcnn-gradreg')
     torch.manual_seed(seed); np.random.seed(seed)
     net = small_cnn(lcnn).to(dev)
     decay = [p for n, p in net.named_parameters() if 'log_' not in n]
@@ -148,8 +176,12 @@ def run(lcnn, seed, lam_beta, lam_gamma=1e-2, epochs=None, bs=128):
         correct = 0
         for i in range(0, n - bs + 1, bs):
             b = perm[i:i + bs]
-            out = net(xtr[b])
+            xb = xtr[b].clone().requires_grad_(gradreg)
+            out = net(xb)
             loss = F.cross_entropy(out, ytr[b])
+            if gradreg:
+                g, = torch.autograd.grad(loss, xb, create_graph=True)
+                loss = loss + args.lambda_grad * 1e5 * g.pow(2).sum() / bs
             if lcnn:
                 betas = [m.beta() for m in net.modules() if isinstance(m, CSoftplus)]
                 lgs = [m.log_gamma for m in net.modules() if isinstance(m, LipBN)]
@@ -164,12 +196,13 @@ def run(lcnn, seed, lam_beta, lam_gamma=1e-2, epochs=None, bs=128):
         mb = float(np.mean([m.beta().item() for m in net.modules() if isinstance(m, CSoftplus)])) if lcnn else float('nan')
         mg = float(np.mean([m.log_gamma.exp().item() for m in net.modules() if isinstance(m, LipBN)])) if lcnn else float('nan')
         hist.append((ep + 1, correct / (n // bs * bs), te, mb, mg))
-    return hist, time.time() - t0
+    sec = time.time() - t0
+    return hist, sec, (audit(net, args.audit) if args.audit else None)
 
-configs = []
 for seed in [int(a) for a in args.seeds.split(',')]:
-    configs += [('standard', False, seed, 0.0), ('lcnn', True, seed, args.lambda_beta)]
-for name, lcnn, seed, lb in configs:
-    hist, sec = run(lcnn, seed, lb)
-    ep, tr, te, mb, mg = hist[-1]
-    print(f"arch {ARCH} width {WIDTH} epochs {EPOCHS} {name} (lambda_beta {lb:g}) seed {seed}  train {tr*100:.2f}  test {te*100:.2f}  mean-beta {mb:.3f}  mean-gamma {mg:.2f}  {sec:.0f} s  per-epoch test {[round(h[2]*100,2) for h in hist]}", flush=True)
+    for name in args.recipes.split(','):
+        lb = args.lambda_beta if name.startswith('lcnn') else 0.0
+        hist, sec, geo = run(name, seed, lb)
+        ep, tr, te, mb, mg = hist[-1]
+        g = f"  E|grad| {geo[0]:.4g}  E|Hess| {geo[1]:.4g}  E C_f {geo[2]:.4g} (first {args.audit} test images)" if geo else ""
+        print(f"arch {ARCH} width {WIDTH} epochs {EPOCHS} {name} (lambda_beta {lb:g}) seed {seed}  train {tr*100:.2f}  test {te*100:.2f}  mean-beta {mb:.3f}  mean-gamma {mg:.2f}  {sec:.0f} s  per-epoch test {[round(h[2]*100,2) for h in hist]}{g}", flush=True)
