@@ -41,6 +41,8 @@ ap.add_argument('--lambda-beta', type=float, default=1e-2)
 ap.add_argument('--lambda-grad', type=float, default=1e-3)
 ap.add_argument('--recipes', default='standard,lcnn')
 ap.add_argument('--audit', type=int, default=0)
+ap.add_argument('--model', default='small-cnn', choices=['small-cnn', 'resnet18'])
+ap.add_argument('--max-steps', type=int, default=0)
 args = ap.parse_args()
 D = args.data
 xtr = torch.tensor(idx(D + '/train-images-idx3-ubyte.gz'), dtype=torch.float32).div(255).unsqueeze(1).to(dev)
@@ -136,6 +138,48 @@ def small_cnn(lcnn, width=None):
     layers += [nn.Flatten(), SNLinear(cin * hw * hw, 10)]
     return nn.Sequential(*layers)
 
+class Subsample(nn.Module):
+    def __init__(self, s):
+        super().__init__()
+        self.s = s
+    def forward(self, x):
+        return x[:, :, ::self.s, ::self.s]
+
+class BasicBlock(nn.Module):
+    def __init__(self, lcnn, cin, cout, stride, hw):
+        super().__init__()
+        conv = lambda ci, co, k, s, p, h: SNConv(ci, co, k, s, p, h) if lcnn else nn.Conv2d(ci, co, k, s, p, bias=False)
+        norm = lambda ch: LipBN(ch) if lcnn else nn.BatchNorm2d(ch, eps=1e-5, momentum=0.1)
+        act = lambda: CSoftplus(5.0, True) if lcnn else CSoftplus(1000.0, False)
+        hout = (hw + 2 - 3) // stride + 1
+        self.main = nn.Sequential(conv(cin, cout, 3, stride, 1, hw), norm(cout), act(),
+                                  conv(cout, cout, 3, 1, 1, hout), norm(cout))
+        short = []
+        if stride != 1 or cin != cout:
+            short = ([Subsample(stride)] if stride != 1 else []) + [conv(cin, cout, 1, 1, 0, hout), norm(cout)]
+        self.short = nn.Sequential(*short)
+        self.act = act()
+        self.hout = hout
+    def forward(self, x):
+        return self.act(self.main(x) + self.short(x))
+
+def resnet18(lcnn, width=None):
+    """The paper's ResNet-18 as lcnn builds it: 3x3 stem, stride 1, no max-pool, stages
+    64/128/256/512 x width (multiples of 8), strided shortcuts as subsampling + 1x1 conv."""
+    width = width or WIDTH
+    c = lambda base: int(math.ceil(base * width / 8.0) * 8)
+    cin, hw = c(64), 28
+    layers = [SNConv(1, cin, 3, 1, 1, hw) if lcnn else nn.Conv2d(1, cin, 3, 1, 1, bias=False),
+              LipBN(cin) if lcnn else nn.BatchNorm2d(cin, eps=1e-5, momentum=0.1),
+              CSoftplus(5.0, True) if lcnn else CSoftplus(1000.0, False)]
+    for i, base in enumerate([64, 128, 256, 512]):
+        for b in range(2):
+            blk = BasicBlock(lcnn, cin, c(base), 2 if (b == 0 and i > 0) else 1, hw)
+            layers.append(blk)
+            cin, hw = c(base), blk.hout
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), SNLinear(cin, 10)]
+    return nn.Sequential(*layers)
+
 EPOCHS = args.epochs
 
 def audit(net, n, iterations=30):
@@ -161,7 +205,7 @@ def run(recipe, seed, lam_beta, lam_gamma=1e-2, epochs=None, bs=128):
     lcnn = recipe in ('lcnn', 'lcnn-gradreg')
     gradreg = recipe in ('gradreg', 'lcnn-gradreg')
     torch.manual_seed(seed); np.random.seed(seed)
-    net = small_cnn(lcnn).to(dev)
+    net = (resnet18(lcnn) if args.model == 'resnet18' else small_cnn(lcnn)).to(dev)
     decay = [p for n, p in net.named_parameters() if 'log_' not in n]
     nodecay = [p for n, p in net.named_parameters() if 'log_' in n]
     opt = torch.optim.SGD([{'params': decay, 'weight_decay': 5e-4}, {'params': nodecay, 'weight_decay': 0}], lr=0.1, momentum=0.9)
@@ -174,7 +218,8 @@ def run(recipe, seed, lam_beta, lam_gamma=1e-2, epochs=None, bs=128):
         net.train()
         perm = torch.randperm(n, device=dev)
         correct = 0
-        for i in range(0, n - bs + 1, bs):
+        steps = n // bs if args.max_steps <= 0 else min(n // bs, args.max_steps)
+        for i in range(0, steps * bs, bs):
             b = perm[i:i + bs]
             xb = xtr[b].clone().requires_grad_(gradreg)
             out = net(xb)
@@ -195,7 +240,7 @@ def run(recipe, seed, lam_beta, lam_gamma=1e-2, epochs=None, bs=128):
             te = sum((net(xte[j:j + 1000]).argmax(1) == yte[j:j + 1000]).sum().item() for j in range(0, 10000, 1000)) / 10000
         mb = float(np.mean([m.beta().item() for m in net.modules() if isinstance(m, CSoftplus)])) if lcnn else float('nan')
         mg = float(np.mean([m.log_gamma.exp().item() for m in net.modules() if isinstance(m, LipBN)])) if lcnn else float('nan')
-        hist.append((ep + 1, correct / (n // bs * bs), te, mb, mg))
+        hist.append((ep + 1, correct / (steps * bs), te, mb, mg))
     sec = time.time() - t0
     return hist, sec, (audit(net, args.audit) if args.audit else None)
 
@@ -205,4 +250,4 @@ for seed in [int(a) for a in args.seeds.split(',')]:
         hist, sec, geo = run(name, seed, lb)
         ep, tr, te, mb, mg = hist[-1]
         g = f"  E|grad| {geo[0]:.4g}  E|Hess| {geo[1]:.4g}  E C_f {geo[2]:.4g} (first {args.audit} test images)" if geo else ""
-        print(f"arch {ARCH} width {WIDTH} epochs {EPOCHS} {name} (lambda_beta {lb:g}) seed {seed}  train {tr*100:.2f}  test {te*100:.2f}  mean-beta {mb:.3f}  mean-gamma {mg:.2f}  {sec:.0f} s  per-epoch test {[round(h[2]*100,2) for h in hist]}{g}", flush=True)
+        print(f"{args.model} arch {ARCH} width {WIDTH} epochs {EPOCHS} {name} (lambda_beta {lb:g}) seed {seed}  train {tr*100:.2f}  test {te*100:.2f}  mean-beta {mb:.3f}  mean-gamma {mg:.2f}  {sec:.0f} s  per-epoch test {[round(h[2]*100,2) for h in hist]}  per-epoch train {[round(h[1]*100,2) for h in hist]}{g}", flush=True)
