@@ -153,6 +153,10 @@ public final class TrainCommand implements Subcommand {
     System.out.printf("lcnn train: recipe %s, %s x%s on %s (%d train / %d test samples), %d epochs, batch %d, device %s%n",
         r.id(), family.id(), width, dataset, data.train().size(), data.test().size(), epochs, batchSize,
         Engine.getInstance().defaultDevice());
+    if (r == Recipe.CURE && family == ModelFamily.RESNET18) {
+      System.err.println("lcnn train: note: CURE has not trained the standard (softplus-1000) ResNet-18 here: it stayed at"
+          + " chance accuracy or turned NaN within a few steps (docs/training.md, known issues)");
+    }
     try {
       new TrainingRun(cfg, data, Path.of(out), System.out, !noProgress).run(resume == null ? null : Path.of(resume));
     } catch (CheckpointException e) {
