@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,7 +87,7 @@ class TrainExportCommandTest {
         "resnet18", "--width", "0.0625", "--dataset", data, "--epochs", "1", "--batch-size", "6",
         "--max-steps", "1", "--lr", "1e-4", "--out", dir.resolve("c").toString(), "--no-progress"}));
     assertEquals(0, rc[0]);
-    assertEquals(1, java.util.Arrays.stream(lines).filter(l -> l.contains("note: CURE")).count(),
+    assertEquals(1, Arrays.stream(lines).filter(l -> l.contains("note: CURE")).count(),
         String.join("\n", lines));
   }
 }

@@ -100,20 +100,19 @@ public final class Network implements AutoCloseable {
    * parameters whose last gradient does; empty when everything is finite.
    */
   public List<String> nonFiniteState() {
-    List<String> out = new ArrayList<>();
+    List<String> values = new ArrayList<>();
+    List<String> gradients = new ArrayList<>();
     for (var e : block.getParameters()) {
       NDArray a = e.getValue().getArray();
       if (!finite(a)) {
-        out.add(e.getKey());
+        values.add(e.getKey());
       }
-    }
-    for (var e : block.getParameters()) {
-      NDArray a = e.getValue().getArray();
       if (e.getValue().requiresGradient() && a.hasGradient() && !finite(a.getGradient())) {
-        out.add(e.getKey() + " (gradient)");
+        gradients.add(e.getKey() + " (gradient)");
       }
     }
-    return out;
+    values.addAll(gradients);
+    return values;
   }
 
   private static boolean finite(NDArray a) {

@@ -83,7 +83,8 @@ public final class TrainingRun {
             if (!Double.isFinite(r.loss())) {
               throw new TrainingDivergedException(String.format(
                   "loss became %s at epoch %d, step %d (cross-entropy %s%s); %s", r.loss(), epoch + 1, b + 1,
-                  r.crossEntropy(), nonFiniteSummary(net), lastSaved < 0 ? "no new checkpoint was written; " + outDir + " was left as it was"
+                  r.crossEntropy(), nonFiniteSummary(net),
+                  lastSaved < 0 ? "no new checkpoint was written; " + outDir + " was left as it was"
                       : "kept the checkpoint of epoch " + (lastSaved + 1) + " in " + outDir));
             }
             lossSum += r.loss() * r.count();
