@@ -86,7 +86,7 @@ public class PgdThroughputBenchmark {
 
   @Benchmark
   public AttackOutcome pgdRestart(Counters counters) {
-    AttackOutcome o = pgd.run(oracle, x, labels, 0.1, 0, n -> {});
+    AttackOutcome o = pgd.run(oracle, x, labels, 0.1, io.lcnn.auditor.attack.Attack.consecutive(0, x.batchSize()), n -> {});
     counters.sampleSteps += (long) batch * STEPS;
     return o;
   }

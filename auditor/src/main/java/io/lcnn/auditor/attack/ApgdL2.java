@@ -51,10 +51,10 @@ public record ApgdL2(int steps, int restarts, long seed, InputRange range) imple
   }
 
   @Override
-  public AttackOutcome run(GradientOracle oracle, FloatTensor x, int[] labels, double eps, long stream, IntConsumer progress) {
+  public AttackOutcome run(GradientOracle oracle, FloatTensor x, int[] labels, double eps, long[] streams, IntConsumer progress) {
     OutcomeTracker tracker = new OutcomeTracker(x);
     tracker.runRestarts(restarts, steps + 1, progress, (restart, index) ->
-        singleRun(oracle, x.select(index), labels, index, eps, Rng.of(seed, eps, stream, restart), tracker, progress));
+        singleRun(oracle, x.select(index), labels, index, eps, r -> Rng.of(seed, eps, streams[index[r]], restart), tracker, progress));
     return tracker.outcome(x.shape());
   }
 
@@ -64,7 +64,7 @@ public record ApgdL2(int steps, int restarts, long seed, InputRange range) imple
       int[] labels,
       int[] index,
       double eps,
-      java.util.SplittableRandom rng,
+      java.util.function.IntFunction<java.util.SplittableRandom> rng,
       OutcomeTracker tracker,
       IntConsumer progress) {
     int n = index.length;

@@ -21,13 +21,21 @@ public interface Attack {
    * @param x clean inputs [B, ...], inside the input range
    * @param labels true classes, length B
    * @param eps l2 radius in input units
-   * @param stream distinguishes this call's random draws from those of other calls with the same
-   *     attack settings (e.g. the index of the batch's first sample); equal arguments give equal
-   *     results
+   * @param streams one per batch row: the row's random draws come from this number (the sample's
+   *     index in its split), so a sample's result does not depend on the batch it is in
    * @param progress told the number of oracle calls just completed (may be called many times)
    * @return per sample whether it was broken and the point to keep
    */
-  AttackOutcome run(GradientOracle oracle, FloatTensor x, int[] labels, double eps, long stream, IntConsumer progress);
+  AttackOutcome run(GradientOracle oracle, FloatTensor x, int[] labels, double eps, long[] streams, IntConsumer progress);
+
+  /** Streams {@code first, first + 1, …} for a batch of {@code n} consecutive samples. */
+  static long[] consecutive(long first, int n) {
+    long[] s = new long[n];
+    for (int i = 0; i < n; i++) {
+      s[i] = first + i;
+    }
+    return s;
+  }
 
   /** Upper bound of the oracle calls {@link #run} makes on one batch, for progress totals. */
   int maxOracleCalls();

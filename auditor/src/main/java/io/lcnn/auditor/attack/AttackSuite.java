@@ -63,6 +63,17 @@ public final class AttackSuite {
    * @param progress told the number of oracle calls completed, as they complete
    */
   public Outcome run(GradientOracle oracle, LabeledData data, IntConsumer progress) {
+    return run(oracle, data, 0, progress);
+  }
+
+  /**
+   * Attacks every sample at every ε; the samples are those of a split from index
+   * {@code firstIndex} on, whose random draws are keyed by that index, so the outcome of a sample
+   * does not depend on which other samples are attacked with it.
+   *
+   * @param progress told the number of oracle calls completed, as they complete
+   */
+  public Outcome run(GradientOracle oracle, LabeledData data, long firstIndex, IntConsumer progress) {
     int n = data.size();
     FloatTensor inputs = data.inputs();
     int[] labels = data.labels();
@@ -92,8 +103,12 @@ public final class AttackSuite {
         int[] index = java.util.Arrays.copyOfRange(attacked, from, Math.min(attacked.length, from + batchSize));
         FloatTensor x = inputs.select(index);
         int[] y = Labels.select(labels, index);
+        long[] streams = new long[index.length];
+        for (int r = 0; r < index.length; r++) {
+          streams[r] = firstIndex + index[r];
+        }
         for (Attack a : attacks) {
-          AttackOutcome o = a.run(oracle, x, y, radius, index[0], progress);
+          AttackOutcome o = a.run(oracle, x, y, radius, streams, progress);
           boolean[] mine = brokenBy.get(a.name())[e];
           for (int r = 0; r < index.length; r++) {
             int i = index[r];
@@ -174,6 +189,35 @@ public final class AttackSuite {
       Map<String, boolean[][]> brokenByAttack,
       boolean[][] worstBroken,
       List<FloatTensor> worstAdversarial) {
+
+    /** The outcomes of consecutive sample ranges as one outcome, in the given order. */
+    public static Outcome concat(List<Outcome> parts) {
+      Outcome first = parts.get(0);
+      int n = parts.stream().mapToInt(Outcome::samples).sum();
+      int ne = first.eps().size();
+      boolean[] clean = new boolean[n];
+      Map<String, boolean[][]> by = new LinkedHashMap<>();
+      first.brokenByAttack().keySet().forEach(k -> by.put(k, new boolean[ne][n]));
+      boolean[][] worst = new boolean[ne][n];
+      List<FloatTensor> points = new ArrayList<>();
+      int at = 0;
+      for (Outcome p : parts) {
+        int m = p.samples();
+        System.arraycopy(p.cleanCorrect(), 0, clean, at, m);
+        for (int e = 0; e < ne; e++) {
+          System.arraycopy(p.worstBroken()[e], 0, worst[e], at, m);
+          for (var entry : p.brokenByAttack().entrySet()) {
+            System.arraycopy(entry.getValue()[e], 0, by.get(entry.getKey())[e], at, m);
+          }
+        }
+        at += m;
+      }
+      for (int e = 0; e < ne; e++) {
+        int index = e;
+        points.add(io.lcnn.auditor.data.Slices.concat(parts.stream().map(p -> p.worstAdversarial().get(index)).toList()));
+      }
+      return new Outcome(first.eps(), clean, by, worst, points);
+    }
 
     /** Number of samples. */
     public int samples() {

@@ -4,7 +4,6 @@ import io.lcnn.auditor.oracle.ForwardResult;
 import io.lcnn.auditor.oracle.GradientOracle;
 import io.lcnn.auditor.oracle.GradientResult;
 import io.lcnn.datasets.FloatTensor;
-import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
 /**
@@ -59,7 +58,7 @@ public record PgdL2(int steps, double stepSizeFactor, int restarts, boolean rand
   }
 
   @Override
-  public AttackOutcome run(GradientOracle oracle, FloatTensor x, int[] labels, double eps, long stream, IntConsumer progress) {
+  public AttackOutcome run(GradientOracle oracle, FloatTensor x, int[] labels, double eps, long[] streams, IntConsumer progress) {
     int d = x.sampleSize();
     double alpha = stepSizeFactor * eps / steps;
     OutcomeTracker tracker = new OutcomeTracker(x);
@@ -68,8 +67,7 @@ public record PgdL2(int steps, double stepSizeFactor, int restarts, boolean rand
       int[] y = Labels.select(labels, index);
       float[] adv = clean.data().clone();
       if (randomStart) {
-        SplittableRandom rng = Rng.of(seed, eps, stream, restart);
-        RandomStarts.inBall(rng, clean.data(), adv, index.length, d, eps, range);
+        RandomStarts.inBall(r -> Rng.of(seed, eps, streams[index[r]], restart), clean.data(), adv, index.length, d, eps, range);
       }
       FloatTensor point = new FloatTensor(clean.shape(), adv);
       for (int s = 0; s < steps; s++) {

@@ -34,12 +34,13 @@ public record RandomNoiseL2(int draws, long seed, InputRange range) implements A
   }
 
   @Override
-  public AttackOutcome run(GradientOracle oracle, FloatTensor x, int[] labels, double eps, long stream, IntConsumer progress) {
+  public AttackOutcome run(GradientOracle oracle, FloatTensor x, int[] labels, double eps, long[] streams, IntConsumer progress) {
     OutcomeTracker tracker = new OutcomeTracker(x);
     int[] all = java.util.stream.IntStream.range(0, x.batchSize()).toArray();
     float[] points = new float[x.data().length];
     for (int k = 0; k < draws; k++) {
-      RandomStarts.onSphere(Rng.of(seed, eps, stream, k), x.data(), points, x.batchSize(), x.sampleSize(), eps, range);
+      int draw = k;
+      RandomStarts.onSphere(i -> Rng.of(seed, eps, streams[i], draw), x.data(), points, x.batchSize(), x.sampleSize(), eps, range);
       ForwardResult f = oracle.forward(new FloatTensor(x.shape(), points), labels);
       tracker.observe(points, all, labels, f);
       progress.accept(1);

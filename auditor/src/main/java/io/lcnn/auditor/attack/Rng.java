@@ -1,16 +1,14 @@
 package io.lcnn.auditor.attack;
 
+import io.lcnn.auditor.geometry.SampleRandom;
 import java.util.SplittableRandom;
 
 /** Reproducible random streams derived from a seed and the call's distinguishing numbers. */
 final class Rng {
   private Rng() {}
 
+  /** The stream of one sample ({@code stream}: its index in the split) at one ε and restart. */
   static SplittableRandom of(long seed, double eps, long stream, long restart) {
-    long h = seed;
-    h = h * 0x9E3779B97F4A7C15L + Double.doubleToLongBits(eps);
-    h = h * 0x9E3779B97F4A7C15L + stream;
-    h = h * 0x9E3779B97F4A7C15L + restart;
-    return new SplittableRandom(h);
+    return SampleRandom.of(seed, Double.doubleToLongBits(eps), stream, restart);
   }
 }

@@ -76,6 +76,95 @@ public final class RobustnessProbes {
     return new RobustnessReport(attacks, stability, checks, gallery);
   }
 
+  /**
+   * Per-sample probes on the test samples {@code slice}, which start at index {@code firstIndex}
+   * of the test split: attacks, stability (for samples that have a direction when directions are
+   * given) and the masking checks' figures. Every random draw is keyed by a sample's index.
+   *
+   * @param settings probe settings with the input range resolved
+   * @param directions the given stability directions for this slice's samples (at most one per
+   *     sample, from its first), or null for random ones
+   * @param gradNorm per sample of {@code slice}, or null
+   * @param hessNorm per sample of {@code slice}, or null
+   */
+  public static RobustnessSamples measure(
+      GradientOracle oracle, HvpOracle hvp, LabeledData slice, long firstIndex, RobustnessSettings settings,
+      FloatTensor directions, double[] gradNorm, double[] hessNorm, IntConsumer progress) {
+    InputRange range = settings.inputRange() != null ? settings.inputRange() : InputRange.UNIT;
+    AttackSuite suite = new AttackSuite(settings.attack().attacks(settings, range), settings.eps(), settings.batchSize());
+    AttackSuite.Outcome outcome = suite.run(oracle, slice, firstIndex, progress);
+    GradientStabilityProbe probe = probe(settings);
+    GradientStabilityProbe.Samples stability;
+    if (settings.noise() == null) {
+      stability = probe.measure(oracle, hvp, slice, firstIndex, null, progress);
+    } else {
+      int m = directions == null ? 0 : directions.batchSize();
+      stability = m == 0 ? null : probe.measure(oracle, hvp, slice.head(m), firstIndex, directions, progress);
+    }
+    MaskingChecks.Samples masking = new MaskingChecks(settings, range)
+        .measure(oracle, slice, firstIndex, outcome, gradNorm, hessNorm, progress);
+    return new RobustnessSamples(outcome, stability, masking);
+  }
+
+  /**
+   * The attack, stability and masking blocks from the per-sample results of the whole test split.
+   *
+   * @param curvature per test sample C_f(x), or null
+   * @param auditDir folder of audit.json (the saved adversarial folder is recorded relative to it), or null
+   */
+  public static RobustnessReport summarize(
+      RobustnessSamples all, RobustnessSettings settings, double[] curvature, Path auditDir) {
+    InputRange range = settings.inputRange() != null ? settings.inputRange() : InputRange.UNIT;
+    String saved = settings.saveAdversarial() == null ? null : savedRelative(auditDir, settings.saveAdversarial());
+    AttackResults attacks = toResults(all.attacks(), settings, range, saved);
+    GradientStability stability = null;
+    if (all.stability() != null) {
+      int m = all.stability().defined().length;
+      double[] c = curvature == null ? null : java.util.Arrays.copyOf(curvature, m);
+      stability = probe(settings).summarize(all.stability(), c, settings.noise() == null ? "random" : settings.noise().toString());
+    }
+    List<MaskingCheck> checks = new MaskingChecks(settings, range).summarize(all.masking(), all.attacks());
+    return new RobustnessReport(attacks, stability, checks, null);
+  }
+
+  /**
+   * Writes what needs the whole split's outcome: the saved adversarial inputs and the report's
+   * gallery (which takes the gallery samples' gradients from {@code oracle}); returns the
+   * gallery's artifacts block, or null without an audit folder.
+   */
+  public static Artifacts writeArtifacts(
+      GradientOracle oracle, LabeledData test, RobustnessSettings settings, AttackSuite.Outcome outcome, Path auditDir) {
+    if (settings.saveAdversarial() != null) {
+      AdversarialWriter.write(settings.saveAdversarial(), outcome);
+    }
+    return auditDir == null ? null : GalleryWriter.write(auditDir, oracle, test, outcome, GalleryWriter.DEFAULT_SIZE);
+  }
+
+  /** Where the adversarial inputs are saved, relative to the audit folder when inside it. */
+  public static String savedRelative(Path auditDir, Path dir) {
+    return auditDir == null ? dir.toString() : relative(auditDir, dir);
+  }
+
+  /**
+   * Checks that every test value lies in the input range and that given noise directions fit the
+   * test split, before any work; one-line messages naming the file.
+   */
+  public static void checkInputs(LabeledData test, RobustnessSettings settings, FloatTensor noise) {
+    checkInRange(test, settings.inputRange() != null ? settings.inputRange() : InputRange.UNIT);
+    if (noise != null && noise.batchSize() > test.size()) {
+      throw new IllegalArgumentException(settings.noise() + ": " + noise.batchSize() + " directions for " + test.size()
+          + " test samples; give at most one per sample");
+    }
+    if (noise != null && noise.sampleSize() != test.inputs().sampleSize()) {
+      throw new IllegalArgumentException(settings.noise() + ": needs one direction per sample of shape "
+          + java.util.Arrays.toString(test.inputs().sampleShape()) + ", got shape " + java.util.Arrays.toString(noise.shape()));
+    }
+  }
+
+  private static GradientStabilityProbe probe(RobustnessSettings s) {
+    return new GradientStabilityProbe(s.stabilityRadii(), s.stabilityDirections(), s.seed(), s.batchSize());
+  }
+
   /** The audit.json block of a suite outcome. */
   public static AttackResults toResults(AttackSuite.Outcome o, RobustnessSettings s, InputRange range, String adversarialDir) {
     Map<String, Map<String, Double>> accuracy = new LinkedHashMap<>();

@@ -1,119 +1,324 @@
 package io.lcnn.auditor.audit;
 
+import io.lcnn.auditor.attack.AttackKind;
+import io.lcnn.auditor.attack.InputRange;
+import io.lcnn.auditor.attack.PgdL2;
+import io.lcnn.auditor.attack.RobustnessSettings;
 import io.lcnn.auditor.geometry.Curvature;
 import io.lcnn.auditor.geometry.EigenSolver;
 import io.lcnn.auditor.geometry.Lanczos;
 import io.lcnn.auditor.geometry.PowerIteration;
 import io.lcnn.auditor.oracle.FiniteDifferenceGradientOracle;
 import io.lcnn.auditor.runtime.Device;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Every setting of an audit run.
+ * Every setting of an audit, immutable and serializable (a distributed job ships it to its
+ * workers). Each setting is one {@link AuditOption} entry below, which owns its flag, default,
+ * documentation and validation; {@link #ALL} lists them in {@code --help} order. The command
+ * line parses into this object, the demo starts from it, audit.json records
+ * {@link #asMap()} and the Java API sets it with {@link #with}.
  *
- * @param curvatureEpsilon ε in C_f = ‖∇²f‖₂/(‖∇f‖₂ + ε)
- * @param eigenSolver {@code "lanczos"} (default) or {@code "power"}
- * @param eigenMaxIterations HVPs per sample at most; 0 for the solver's default
- * @param eigenTolerance relative residual ‖Hu − λu‖/|λ| at which the solver stops
- * @param batchSize samples per batch (one ONNX Runtime call per oracle step)
- * @param threads ONNX Runtime intra-op threads (0: its default)
- * @param device requested device
- * @param seed seed of the eigen-solver start vectors (the self-check uses gradient directions, no randomness)
- * @param maxSamples audit at most this many samples per split (0: all)
- * @param outputKind {@code "auto"} (detect a final Softmax), {@code "logits"} or {@code "probabilities"}
- * @param gradients exact, finite-difference, or exact with fallback
- * @param fdGradientStep finite-difference gradient step relative to the input scale
- * @param fdHvpStep finite-difference HVP step relative to the input scale; 0 for the default of the gradient mode
- * @param selfCheckSamples test samples of the self-check (0 skips it)
- * @param fdRowsPerCall perturbed samples per ONNX Runtime call of the finite-difference oracles
+ * <p>To add an option: declare one entry here and add it to {@link #ALL}; read it where it is
+ * used with {@code options.get(ENTRY)}.
  */
-public record AuditOptions(
-    double curvatureEpsilon,
-    String eigenSolver,
-    int eigenMaxIterations,
-    double eigenTolerance,
-    int batchSize,
-    int threads,
-    Device device,
-    long seed,
-    int maxSamples,
-    String outputKind,
-    GradientMode gradients,
-    double fdGradientStep,
-    double fdHvpStep,
-    int selfCheckSamples,
-    int fdRowsPerCall) {
+public final class AuditOptions implements Serializable {
+  private static final long serialVersionUID = 1L;
 
-  /** Checks ranges; messages name the option. */
-  public AuditOptions {
-    if (!(curvatureEpsilon >= 0)) {
-      throw new IllegalArgumentException("--epsilon must be ≥ 0, not " + curvatureEpsilon);
-    }
-    if (!eigenSolver.equals("lanczos") && !eigenSolver.equals("power")) {
-      throw new IllegalArgumentException("--eigen must be lanczos or power, not '" + eigenSolver + "'");
-    }
-    if (eigenMaxIterations < 0) {
-      throw new IllegalArgumentException("--eigen-iters must be ≥ 0, not " + eigenMaxIterations);
-    }
-    if (!(eigenTolerance > 0)) {
-      throw new IllegalArgumentException("--eigen-tol must be > 0, not " + eigenTolerance);
-    }
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("--batch-size must be ≥ 1, not " + batchSize);
-    }
-    if (threads < 0) {
-      throw new IllegalArgumentException("--threads must be ≥ 0, not " + threads);
-    }
-    if (maxSamples < 0) {
-      throw new IllegalArgumentException("--max-samples must be ≥ 0, not " + maxSamples);
-    }
-    if (!outputKind.equals("auto") && !outputKind.equals("logits") && !outputKind.equals("probabilities")) {
-      throw new IllegalArgumentException("--output must be auto, logits or probabilities, not '" + outputKind + "'");
-    }
-    if (!(fdGradientStep > 0) || !(fdHvpStep >= 0)) {
-      throw new IllegalArgumentException("finite-difference steps must be positive");
-    }
-    if (selfCheckSamples < 0 || fdRowsPerCall < 2) {
-      throw new IllegalArgumentException("self-check samples must be ≥ 0 and rows per call ≥ 2");
-    }
+  /** ε in C_f = ‖∇²f‖₂/(‖∇f‖₂ + ε). */
+  public static final AuditOption<Double> EPSILON = AuditOption.real("curvatureEpsilon", "--epsilon",
+      Curvature.DEFAULT_EPSILON, "ε in the curvature C_f = ‖∇²f‖ / (‖∇f‖ + ε)", v -> v >= 0, "≥ 0");
+  /** Eigen-solver of the Hessian spectral norm. */
+  public static final AuditOption<String> EIGEN = AuditOption.choice("eigenSolver", "--eigen",
+      "Eigen-solver for the Hessian spectral norm", "lanczos", "power");
+  /** HVPs per sample at most (0: the solver's default). */
+  public static final AuditOption<Integer> EIGEN_ITERS = AuditOption.integer("eigenMaxIterations", "--eigen-iters", 0,
+      "Most Hessian-vector products per sample (0: the solver's default, 40 for lanczos, 100 for power)", 0);
+  /** Relative residual at which the eigen-solver stops. */
+  public static final AuditOption<Double> EIGEN_TOL = AuditOption.real("eigenTolerance", "--eigen-tol",
+      Lanczos.DEFAULT_TOLERANCE, "Relative residual ‖Hu − λu‖/|λ| at which the eigen-solver stops", v -> v > 0, "> 0");
+  /** Samples per ONNX Runtime call (and per unit of work). */
+  public static final AuditOption<Integer> BATCH_SIZE = AuditOption.integer("batchSize", "--batch-size", 32,
+      "Samples per ONNX Runtime call (and per unit of work of the parallel audit)", 1);
+  /** Parallel workers, each with its own ONNX Runtime sessions. */
+  public static final AuditOption<Integer> WORKERS = AuditOption.integer("workers", "--workers",
+      Runtime.getRuntime().availableProcessors(),
+      "Parallel workers, each with its own ONNX Runtime sessions (default: the available cores)", 1);
+  /** ONNX Runtime intra-op threads per worker (0: cores / workers). */
+  public static final AuditOption<Integer> THREADS = AuditOption.integer("threads", "--threads", 0,
+      "ONNX Runtime intra-op threads per worker (0: available cores / workers, at least 1)", 0);
+  /** Requested device. */
+  public static final AuditOption<String> DEVICE = AuditOption.choice("device", "--device",
+      "cpu, cuda or auto (CUDA when usable, else CPU with a notice)", "cpu", "cuda", "auto");
+  /** Seed of every random draw (each draw is keyed by it and the sample's index). */
+  public static final AuditOption<Long> SEED = AuditOption.longValue("seed", "--seed", 0L,
+      "Seed of every random draw (eigen-solver starts, attack starts, stability directions), keyed per sample");
+  /** Audit at most this many samples per split (0: all). */
+  public static final AuditOption<Integer> MAX_SAMPLES = AuditOption.integer("maxSamples", "--max-samples", 0,
+      "Audit at most N samples per split (0: all)", 0);
+  /** What the model outputs. */
+  public static final AuditOption<String> OUTPUT = AuditOption.choice("outputKind", "--output",
+      "What the model outputs: auto (probabilities if it ends in Softmax), logits or probabilities", "auto", "logits",
+      "probabilities");
+  /** Exact, finite-difference, or exact with fallback. */
+  public static final AuditOption<String> GRADIENTS = AuditOption.choice("gradients", "--gradients",
+      "auto (exact graphs, finite differences when an op is unsupported), exact, or finite-difference", "auto", "exact",
+      "finite-difference");
+  /** Finite-difference gradient step relative to the input scale. */
+  public static final AuditOption<Double> FD_STEP = AuditOption.real("fdGradientStep", "--fd-step",
+      FiniteDifferenceGradientOracle.DEFAULT_RELATIVE_STEP,
+      "Finite-difference gradient step, relative to each sample's max |x|", v -> v > 0, "> 0");
+  /** Finite-difference HVP step relative to the input scale (0: the default). */
+  public static final AuditOption<Double> FD_HVP_STEP = AuditOption.real("fdHvpStep", "--fd-hvp-step", 0.0,
+      "Finite-difference HVP step, relative to each sample's max |x| (0: default)", v -> v >= 0, "≥ 0");
+  /** Test samples of the self-check (0 skips it). */
+  public static final AuditOption<Integer> SELF_CHECK_SAMPLES = AuditOption.integer("selfCheckSamples",
+      "--self-check-samples", 4, "Test samples of the exact-vs-finite-difference self-check (0 skips it)", 0);
+  /** Perturbed samples per ONNX Runtime call of the finite-difference oracles (no flag). */
+  public static final AuditOption<Integer> FD_ROWS_PER_CALL = AuditOption.integer("fdRowsPerCall", null,
+      FiniteDifferenceOracleFactory.DEFAULT_ROWS_PER_CALL, "Perturbed samples per call of the finite-difference oracles", 2);
+  /** Robustness probes: an attack kind, or none. */
+  public static final AuditOption<String> ATTACK = new AuditOption<>("attack", List.of("--attack"), "pgd",
+      "Robustness probes: pgd, apgd, both (per-sample worst case), or none (skips attacks, stability and masking checks)",
+      t -> t.equalsIgnoreCase("none") ? "none" : AttackKind.parse(t).json(), v -> true, "an attack or none");
+  /** l2 attack radii in input units. */
+  public static final AuditOption<List<Double>> PGD_EPS = AuditOption.radii("pgdEps", "--pgd-eps",
+      RobustnessSettings.defaults().eps(), "l2 attack radii in input units, comma-separated");
+  /** Attack steps per restart. */
+  public static final AuditOption<Integer> PGD_STEPS = AuditOption.integer("pgdSteps", "--pgd-steps",
+      PgdL2.DEFAULT_STEPS, "Attack steps per restart (step size 2.5·ε/steps)", 1);
+  /** Random restarts inside the ε-ball. */
+  public static final AuditOption<Integer> PGD_RESTARTS = AuditOption.integer("pgdRestarts", "--pgd-restarts",
+      PgdL2.DEFAULT_RESTARTS, "Random restarts inside the ε-ball", 1);
+  /** Valid input range lo,hi (null: the model's metadata, else 0,1). */
+  public static final AuditOption<String> INPUT_RANGE = new AuditOption<>("inputRange", List.of("--input-range"), null,
+      "Valid input range lo,hi that attacks clip to (default: the model's input_range metadata, else 0,1)",
+      t -> {
+        InputRange.parse("--input-range", t);
+        return t;
+      }, v -> true, "lo,hi");
+  /** Radii of the gradient-stability probe. */
+  public static final AuditOption<List<Double>> STABILITY_RADII = AuditOption.radii("stabilityRadii", "--stability-radii",
+      RobustnessSettings.defaults().stabilityRadii(), "Radii of the gradient-stability probe, comma-separated");
+  /** Directions for the stability probe (.npy) instead of random ones. */
+  public static final AuditOption<String> NOISE = AuditOption.text("noise", "--noise", null,
+      "Directions for the stability probe (.npy, one unit direction per test sample) instead of random ones");
+  /** Folder for the worst-case adversarial inputs per ε. */
+  public static final AuditOption<String> SAVE_ADVERSARIAL = AuditOption.text("saveAdversarial", "--save-adversarial",
+      null, "Write the worst-case adversarial inputs per ε (eps_<ε>.npy) into this folder");
+
+  /** Every audit option, in {@code --help} order. */
+  public static final List<AuditOption<?>> ALL = List.of(
+      DEVICE, WORKERS, THREADS, BATCH_SIZE, EPSILON, EIGEN, EIGEN_ITERS, EIGEN_TOL, OUTPUT, MAX_SAMPLES, SEED, GRADIENTS,
+      FD_STEP, FD_HVP_STEP, SELF_CHECK_SAMPLES, FD_ROWS_PER_CALL, ATTACK, PGD_EPS, PGD_STEPS, PGD_RESTARTS, INPUT_RANGE,
+      STABILITY_RADII, NOISE, SAVE_ADVERSARIAL);
+
+  private final OptionValues values;
+
+  private AuditOptions(OptionValues values) {
+    this.values = values;
   }
 
-  /** The defaults: Lanczos, ε = 1e-6, batches of 32, CPU, all samples, exact with fallback. */
+  /** Every option at its default. */
   public static AuditOptions defaults() {
-    return new AuditOptions(
-        Curvature.DEFAULT_EPSILON, "lanczos", 0, Lanczos.DEFAULT_TOLERANCE, 32, 0, Device.CPU, 0L, 0, "auto",
-        GradientMode.AUTO, FiniteDifferenceGradientOracle.DEFAULT_RELATIVE_STEP, 0, 4,
-        FiniteDifferenceOracleFactory.DEFAULT_ROWS_PER_CALL);
+    return new AuditOptions(OptionValues.empty());
+  }
+
+  /** The audit options among parsed command-line values (others, e.g. the CLI's own, are ignored). */
+  public static AuditOptions of(OptionValues parsed) {
+    OptionValues v = OptionValues.empty();
+    for (AuditOption<?> o : ALL) {
+      v = copy(parsed, v, o);
+    }
+    return new AuditOptions(v);
+  }
+
+  private static <T> OptionValues copy(OptionValues from, OptionValues to, AuditOption<T> o) {
+    return from.isSet(o) ? to.with(o, from.get(o)) : to;
+  }
+
+  /** The value of {@code option}. */
+  public <T> T get(AuditOption<T> option) {
+    return values.get(option);
+  }
+
+  /** A copy with {@code option} set to {@code value} (checked, the message names the flag). */
+  public <T> AuditOptions with(AuditOption<T> option, T value) {
+    return new AuditOptions(values.with(option, value));
+  }
+
+  /** Every option with its value, keyed by option key (what audit.json's {@code settings.options} holds). */
+  public Map<String, Object> asMap() {
+    return values.asMap(ALL);
+  }
+
+  /** ε of the curvature. */
+  public double curvatureEpsilon() {
+    return get(EPSILON);
+  }
+
+  /** {@code "lanczos"} or {@code "power"}. */
+  public String eigenSolver() {
+    return get(EIGEN);
+  }
+
+  /** HVP cap per sample, 0 for the solver's default. */
+  public int eigenMaxIterations() {
+    return get(EIGEN_ITERS);
+  }
+
+  /** Relative residual tolerance of the eigen-solver. */
+  public double eigenTolerance() {
+    return get(EIGEN_TOL);
+  }
+
+  /** Samples per ONNX Runtime call and per unit of work. */
+  public int batchSize() {
+    return get(BATCH_SIZE);
+  }
+
+  /** Intra-op threads as given (0: automatic, see {@link #threadsPerWorker()}). */
+  public int threads() {
+    return get(THREADS);
+  }
+
+  /** Parallel workers. */
+  public int workers() {
+    return get(WORKERS);
+  }
+
+  /** The intra-op threads each worker's sessions get: the option, or cores / workers (at least 1). */
+  public int threadsPerWorker() {
+    int t = threads();
+    return t > 0 ? t : Math.max(1, Runtime.getRuntime().availableProcessors() / workers());
+  }
+
+  /** The requested device. */
+  public Device device() {
+    return Device.parse(get(DEVICE));
+  }
+
+  /** Seed of every random draw. */
+  public long seed() {
+    return get(SEED);
+  }
+
+  /** Cap on samples per split (0: all). */
+  public int maxSamples() {
+    return get(MAX_SAMPLES);
+  }
+
+  /** {@code "auto"}, {@code "logits"} or {@code "probabilities"}. */
+  public String outputKind() {
+    return get(OUTPUT);
+  }
+
+  /** Exact, finite-difference, or exact with fallback. */
+  public GradientMode gradients() {
+    return GradientMode.parse(get(GRADIENTS));
+  }
+
+  /** FD gradient step relative to the input scale. */
+  public double fdGradientStep() {
+    return get(FD_STEP);
+  }
+
+  /** FD HVP step relative to the input scale (0: default). */
+  public double fdHvpStep() {
+    return get(FD_HVP_STEP);
+  }
+
+  /** Samples of the self-check. */
+  public int selfCheckSamples() {
+    return get(SELF_CHECK_SAMPLES);
+  }
+
+  /** Perturbed samples per call of the FD oracles. */
+  public int fdRowsPerCall() {
+    return get(FD_ROWS_PER_CALL);
+  }
+
+  /**
+   * The robustness probe settings these options give, with the audit's seed and batch size; null
+   * when {@code --attack none}.
+   */
+  public RobustnessSettings robustness() {
+    String attack = get(ATTACK);
+    if (attack.equals("none")) {
+      return null;
+    }
+    RobustnessSettings s = RobustnessSettings.defaults()
+        .withAttack(AttackKind.parse(attack))
+        .withEps(get(PGD_EPS))
+        .withSteps(get(PGD_STEPS))
+        .withRestarts(get(PGD_RESTARTS))
+        .withStabilityRadii(get(STABILITY_RADII))
+        .withSeed(seed())
+        .withBatchSize(batchSize());
+    if (get(INPUT_RANGE) != null) {
+      s = s.withInputRange(InputRange.parse("--input-range", get(INPUT_RANGE)));
+    }
+    if (get(NOISE) != null) {
+      s = s.withNoise(Path.of(get(NOISE)));
+    }
+    if (get(SAVE_ADVERSARIAL) != null) {
+      s = s.withSaveAdversarial(Path.of(get(SAVE_ADVERSARIAL)));
+    }
+    return s;
   }
 
   /** The eigen-solver these options name, with the solver's default cap when 0 is given. */
   public EigenSolver solver() {
-    int cap = eigenMaxIterations > 0
-        ? eigenMaxIterations
-        : eigenSolver.equals("power") ? PowerIteration.DEFAULT_MAX_ITERATIONS : Lanczos.DEFAULT_MAX_ITERATIONS;
-    return EigenSolver.named(eigenSolver, cap, eigenTolerance);
+    int cap = eigenMaxIterations() > 0
+        ? eigenMaxIterations()
+        : eigenSolver().equals("power") ? PowerIteration.DEFAULT_MAX_ITERATIONS : Lanczos.DEFAULT_MAX_ITERATIONS;
+    return EigenSolver.named(eigenSolver(), cap, eigenTolerance());
   }
 
   /** A copy with another gradient mode. */
   public AuditOptions withGradients(GradientMode mode) {
-    return new AuditOptions(curvatureEpsilon, eigenSolver, eigenMaxIterations, eigenTolerance, batchSize, threads, device,
-        seed, maxSamples, outputKind, mode, fdGradientStep, fdHvpStep, selfCheckSamples, fdRowsPerCall);
+    return with(GRADIENTS, switch (mode) {
+      case AUTO -> "auto";
+      case EXACT -> "exact";
+      case FINITE_DIFFERENCE -> "finite-difference";
+    });
   }
 
   /** A copy auditing at most {@code n} samples per split. */
   public AuditOptions withMaxSamples(int n) {
-    return new AuditOptions(curvatureEpsilon, eigenSolver, eigenMaxIterations, eigenTolerance, batchSize, threads, device,
-        seed, n, outputKind, gradients, fdGradientStep, fdHvpStep, selfCheckSamples, fdRowsPerCall);
+    return with(MAX_SAMPLES, n);
   }
 
   /** A copy with another eigen-solver, cap and tolerance. */
   public AuditOptions withEigen(String solver, int maxIterations, double tolerance) {
-    return new AuditOptions(curvatureEpsilon, solver, maxIterations, tolerance, batchSize, threads, device,
-        seed, maxSamples, outputKind, gradients, fdGradientStep, fdHvpStep, selfCheckSamples, fdRowsPerCall);
+    return with(EIGEN, solver).with(EIGEN_ITERS, maxIterations).with(EIGEN_TOL, tolerance);
   }
 
   /** A copy whose self-check uses {@code n} samples (0 skips it). */
   public AuditOptions withSelfCheckSamples(int n) {
-    return new AuditOptions(curvatureEpsilon, eigenSolver, eigenMaxIterations, eigenTolerance, batchSize, threads, device,
-        seed, maxSamples, outputKind, gradients, fdGradientStep, fdHvpStep, n, fdRowsPerCall);
+    return with(SELF_CHECK_SAMPLES, n);
+  }
+
+  /** A copy with {@code n} parallel workers. */
+  public AuditOptions withWorkers(int n) {
+    return with(WORKERS, n);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof AuditOptions other && values.equals(other.values);
+  }
+
+  @Override
+  public int hashCode() {
+    return values.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "AuditOptions" + asMap();
   }
 }

@@ -1,26 +1,25 @@
 package io.lcnn.auditor.audit;
 
 import ai.onnx.proto.OnnxMl;
-import io.lcnn.auditor.geometry.BatchGeometry;
-import io.lcnn.auditor.geometry.GeometryMeter;
-import io.lcnn.auditor.geometry.SplitStatistics;
+import io.lcnn.auditor.attack.RobustnessProbes;
+import io.lcnn.auditor.attack.RobustnessSettings;
+import io.lcnn.auditor.data.Slices;
 import io.lcnn.auditor.model.ModelLoadException;
 import io.lcnn.auditor.model.OnnxModelFile;
 import io.lcnn.auditor.model.OutputKind;
 import io.lcnn.auditor.oracle.FiniteDifferenceHvpOracle;
 import io.lcnn.auditor.oracle.OnnxModelFunction;
+import io.lcnn.auditor.result.Artifacts;
 import io.lcnn.auditor.result.AuditResult;
 import io.lcnn.auditor.result.AuditSettings;
-import io.lcnn.auditor.result.Discrepancy;
 import io.lcnn.auditor.result.ModelInfo;
-import io.lcnn.auditor.result.SampleGeometry;
-import io.lcnn.auditor.result.SelfCheck;
-import io.lcnn.auditor.result.SplitResult;
-import io.lcnn.auditor.result.SplitSummary;
+import io.lcnn.auditor.result.Provenance;
 import io.lcnn.auditor.runtime.OrtRuntime;
 import io.lcnn.datasets.FloatTensor;
 import io.lcnn.datasets.LabeledData;
+import io.lcnn.datasets.Npy;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,11 +29,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Runs an audit: validates the inputs against the model, builds the oracles (exact, or finite
- * differences with a recorded reason), measures per-sample geometry of each split in batches,
- * summarizes the splits and their discrepancy, runs the self-check and any extensions, and
- * returns the {@link AuditResult}. Nothing is written; the caller writes audit.json (atomically)
- * only after this returns, so a failed audit leaves no partial file.
+ * Runs an audit: validates every input against the model before any work, decides the oracles
+ * (exact, or finite differences with a recorded reason), cuts the splits into units of work of
+ * {@code batchSize} samples ({@link Shard}), runs them with {@link AuditShard} on
+ * {@code workers} parallel workers (each with its own ONNX Runtime sessions, opened once; the
+ * exact graphs are derived once), merges the per-sample results ({@link AuditMerge}), writes the
+ * gallery and runs any extensions, and returns the {@link AuditResult}. audit.json is not
+ * written here; the caller writes it (atomically) after this returns, so a failed audit leaves
+ * no partial file.
  */
 public final class AuditRunner {
   private final AuditOptions options;
@@ -47,9 +49,9 @@ public final class AuditRunner {
   /**
    * @param options settings
    * @param exactFactory maker of the exact oracles (normally {@link ExactOracleFactory})
-   * @param extensions further stages (attacks, stability, masking checks), in order
+   * @param extensions further stages after the merge, in order; they run on one worker's oracles
    * @param notices where one-line notices (fallbacks, device) go
-   * @param progress progress of the geometry, per split
+   * @param progress progress of the audit, in samples
    * @param tool tool name and version recorded in audit.json
    */
   public AuditRunner(
@@ -67,14 +69,20 @@ public final class AuditRunner {
     this.tool = tool;
   }
 
+  /** {@link #run(OnnxModelFile, AuditData, FloatTensor, String, Path)} without an audit folder (no gallery). */
+  public AuditOutcome run(OnnxModelFile model, AuditData data, FloatTensor hvpProbe, String probeName) {
+    return run(model, data, hvpProbe, probeName, null);
+  }
+
   /**
    * Audits {@code model} on {@code data}.
    *
    * @param hvpProbe per-sample directions [N_test, ...] for an H·v dump, or null
    * @param probeName file name of the probe, for messages
+   * @param auditDir folder audit.json will be written to (the report's gallery goes under it), or null
    * @throws InvalidInputException, ModelLoadException, DatasetException with one-line messages on bad input
    */
-  public AuditOutcome run(OnnxModelFile model, AuditData data, FloatTensor hvpProbe, String probeName) {
+  public AuditOutcome run(OnnxModelFile model, AuditData data, FloatTensor hvpProbe, String probeName, Path auditDir) {
     checkModelInput(model);
     LabeledData test = cut(data.test());
     LabeledData train = data.train() == null ? null : cut(data.train());
@@ -85,7 +93,19 @@ public final class AuditRunner {
     if (hvpProbe != null) {
       checkProbe(hvpProbe, test, probeName);
     }
-    OrtRuntime runtime = new OrtRuntime(options.device(), options.threads(), notices);
+    RobustnessSettings robustness = options.robustness();
+    FloatTensor noise = null;
+    if (robustness != null) {
+      robustness = robustness.withInputRange(RobustnessProbes.resolveRange(robustness, model.metadata()));
+      noise = robustness.noise() == null ? null : Npy.readFloats(robustness.noise());
+      try {
+        RobustnessProbes.checkInputs(test, robustness, noise);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException(e.getMessage());
+      }
+    }
+    int workers = Math.max(1, Math.min(options.workers(), blocks(test) + (train == null ? 0 : blocks(train))));
+    OrtRuntime runtime = new OrtRuntime(options.device(), options.threadsPerWorker(), notices);
     OutputKind kind = resolveKind(model);
     int classes;
     try (OnnxModelFunction forward = new OnnxModelFunction(model, runtime, options.batchSize())) {
@@ -96,43 +116,114 @@ public final class AuditRunner {
       InputValidator.checkLabels(train, classes, data.trainLabels());
     }
     List<String> fallbackReasons = new ArrayList<>();
-    try (OracleSet oracles = oracles(model, runtime, kind, fallbackReasons)) {
-      double hvpStep = "exact".equals(oracles.hvp().mode()) ? 0 : options.fdHvpStep() > 0
-          ? options.fdHvpStep()
-          : FiniteDifferenceHvpOracle.DEFAULT_RELATIVE_STEP_OVER_FINITE_DIFFERENCES;
-      GeometryMeter meter = new GeometryMeter(
-          oracles.gradient(), oracles.hvp(), options.solver(), options.curvatureEpsilon());
-      Map<String, SplitResult> splits = new LinkedHashMap<>();
-      FloatTensor[] testGradients = new FloatTensor[1];
-      splits.put("test", measure("test", meter, test, options.seed(), testGradients));
-      Discrepancy discrepancy = null;
-      if (train != null) {
-        SplitResult tr = measure("train", meter, train, options.seed() + 0x9E3779B97F4A7C15L, null);
-        splits.put("train", tr);
-        discrepancy = SplitStatistics.discrepancy(splits.get("test").summary(), tr.summary());
+    List<OracleSet> sets = new ArrayList<>();
+    try {
+      OracleSet first = oracles(model, runtime, kind, fallbackReasons);
+      sets.add(first);
+      boolean exact = fallbackReasons.isEmpty();
+      for (int w = 1; w < workers; w++) {
+        OrtRuntime rt = new OrtRuntime(options.device(), options.threadsPerWorker(), notices);
+        sets.add(exact ? exactFactory.create(model, rt, kind) : fdFactory().create(model, rt, kind));
       }
-      SelfCheck selfCheck = null;
-      if (options.selfCheckSamples() > 0) {
-        int k = Math.min(options.selfCheckSamples(), test.size());
-        selfCheck = new SelfChecker(options.fdGradientStep())
-            .check(oracles.gradient(), oracles.hvp(), hvpStep, test.inputs().slice(0, k), Arrays.copyOf(test.labels(), k));
+      double hvpStep = "exact".equals(first.hvp().mode()) ? 0 : fdHvpStep();
+      AuditPlan plan = new AuditPlan(options, robustness, hvpStep, true);
+      List<Shard> shards = shards(test, train, noise, hvpProbe);
+      progress.start("samples", test.size() + (train == null ? 0 : train.size()));
+      List<ShardResult> results;
+      try {
+        results = new ShardExecutor(sets).run(plan, shards, this::advance);
+      } finally {
+        progress.finish();
       }
-      FloatTensor hvpProducts = hvpProbe == null ? null : probeProducts(oracles, test, hvpProbe);
-      ModelInfo info = modelInfo(model, kind, classes, runtime, oracles, fallbackReasons);
+      AuditMerge.Merged merged = AuditMerge.merge(plan, results, first.gradient().mode(), auditDir);
+      ModelInfo info = modelInfo(model, kind, classes, runtime, first, fallbackReasons, robustness);
       AuditResult result = new AuditResult(
-          AuditResult.SCHEMA_VERSION, tool, Instant.now().toString(), info, settings(data, hvpStep), splits,
-          discrepancy, selfCheck, null, null, null, null, null);
+          AuditResult.SCHEMA_VERSION, tool, Instant.now().toString(), info, settings(data, hvpStep, robustness),
+          merged.splits(), merged.discrepancy(), merged.selfCheck(), null, null, null, null, null,
+          provenance(model, data, runtime, workers));
+      if (merged.robustness() != null) {
+        var r = merged.robustness();
+        Artifacts gallery = RobustnessProbes.writeArtifacts(
+            first.gradient(), test, robustness, merged.robustnessSamples().attacks(), auditDir);
+        result = new AuditResult(result.schemaVersion(), result.tool(), result.createdAt(), result.model(),
+            result.settings(), result.splits(), result.trainTestDiscrepancy(), result.selfCheck(), r.attacks(),
+            r.gradientStability(), r.maskingChecks(), gallery, null, result.provenance());
+      }
       AuditContext context = new AuditContext(
-          model, runtime, kind, classes, oracles.gradient(), oracles.hvp(), test, train, options, notices);
+          model, runtime, kind, classes, first.gradient(), first.hvp(), test, train, options, notices);
       for (AuditExtension e : extensions) {
         result = e.extend(context, result);
       }
-      return new AuditOutcome(result, testGradients[0], hvpProducts);
+      return new AuditOutcome(result, merged.testGradients(), merged.hvpProducts());
+    } finally {
+      closeAll(sets);
     }
+  }
+
+  private synchronized void advance(int samples) {
+    progress.advance(samples);
+  }
+
+  private int blocks(LabeledData d) {
+    return (d.size() + options.batchSize() - 1) / options.batchSize();
+  }
+
+  /** Units of work: {@code batchSize} consecutive samples of a split each, test first. */
+  private List<Shard> shards(LabeledData test, LabeledData train, FloatTensor noise, FloatTensor probe) {
+    List<Shard> out = new ArrayList<>();
+    int b = options.batchSize();
+    for (int from = 0; from < test.size(); from += b) {
+      int to = Math.min(test.size(), from + b);
+      FloatTensor n = null;
+      if (noise != null && from < noise.batchSize()) {
+        n = noise.slice(from, Math.min(to, noise.batchSize()));
+      }
+      out.add(new Shard("test", from, Slices.range(test, from, to), n, probe == null ? null : probe.slice(from, to)));
+    }
+    if (train != null) {
+      for (int from = 0; from < train.size(); from += b) {
+        out.add(new Shard("train", from, Slices.range(train, from, Math.min(train.size(), from + b)), null, null));
+      }
+    }
+    return out;
+  }
+
+  private static void closeAll(List<OracleSet> sets) {
+    RuntimeException failure = null;
+    for (OracleSet s : sets) {
+      try {
+        s.close();
+      } catch (RuntimeException e) {
+        failure = failure == null ? e : failure;
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private Provenance provenance(OnnxModelFile model, AuditData data, OrtRuntime runtime, int workers) {
+    Map<String, String> digests = new LinkedHashMap<>();
+    for (String f : new String[] {data.testInputs(), data.testLabels(), data.trainInputs(), data.trainLabels(),
+        options.get(AuditOptions.NOISE)}) {
+      FileDigest.addIfFile(digests, f);
+    }
+    return new Provenance(tool, runtime.environment().getVersion(),
+        System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")",
+        System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+        new Provenance.Engine("local", workers, options.threadsPerWorker(), null), model.sha256(), digests);
   }
 
   private LabeledData cut(LabeledData d) {
     return options.maxSamples() > 0 ? d.head(options.maxSamples()) : d;
+  }
+
+  private double fdHvpStep() {
+    return options.fdHvpStep() > 0 ? options.fdHvpStep() : FiniteDifferenceHvpOracle.DEFAULT_RELATIVE_STEP_OVER_FINITE_DIFFERENCES;
+  }
+
+  private FiniteDifferenceOracleFactory fdFactory() {
+    return new FiniteDifferenceOracleFactory(options.fdGradientStep(), fdHvpStep(), options.fdRowsPerCall());
   }
 
   private OracleSet oracles(OnnxModelFile model, OrtRuntime runtime, OutputKind kind, List<String> fallbackReasons) {
@@ -150,51 +241,7 @@ public final class AuditRunner {
     } else {
       fallbackReasons.add("finite differences requested (--gradients finite-difference)");
     }
-    double hvpStep = options.fdHvpStep() > 0
-        ? options.fdHvpStep()
-        : FiniteDifferenceHvpOracle.DEFAULT_RELATIVE_STEP_OVER_FINITE_DIFFERENCES;
-    return new FiniteDifferenceOracleFactory(options.fdGradientStep(), hvpStep, options.fdRowsPerCall())
-        .create(model, runtime, kind);
-  }
-
-  private SplitResult measure(String split, GeometryMeter meter, LabeledData data, long seed, FloatTensor[] gradientsOut) {
-    int n = data.size();
-    int b = options.batchSize();
-    List<SampleGeometry> samples = new ArrayList<>();
-    float[] grads = gradientsOut == null ? null : new float[data.inputs().data().length];
-    progress.start(split, n);
-    try {
-      for (int from = 0; from < n; from += b) {
-        int to = Math.min(n, from + b);
-        BatchGeometry bg = meter.measure(
-            data.inputs().slice(from, to), Arrays.copyOfRange(data.labels(), from, to), from, seed + from);
-        samples.addAll(bg.samples());
-        if (grads != null) {
-          System.arraycopy(bg.gradients().data(), 0, grads, from * data.inputs().sampleSize(), bg.gradients().data().length);
-        }
-        progress.advance(to - from);
-      }
-    } finally {
-      progress.finish();
-    }
-    if (gradientsOut != null) {
-      gradientsOut[0] = new FloatTensor(data.inputs().shape().clone(), grads);
-    }
-    SplitSummary summary = SplitStatistics.summarize(samples);
-    return new SplitResult(samples, summary);
-  }
-
-  private FloatTensor probeProducts(OracleSet oracles, LabeledData test, FloatTensor probe) {
-    int n = test.size();
-    int b = options.batchSize();
-    float[] out = new float[test.inputs().data().length];
-    for (int from = 0; from < n; from += b) {
-      int to = Math.min(n, from + b);
-      FloatTensor hv = oracles.hvp().hvp(
-          test.inputs().slice(from, to), Arrays.copyOfRange(test.labels(), from, to), probe.slice(from, to));
-      System.arraycopy(hv.data(), 0, out, from * test.inputs().sampleSize(), hv.data().length);
-    }
-    return new FloatTensor(test.inputs().shape().clone(), out);
+    return fdFactory().create(model, runtime, kind);
   }
 
   private static void checkProbe(FloatTensor probe, LabeledData test, String probeName) {
@@ -243,8 +290,8 @@ public final class AuditRunner {
     return forward.outputs(test.inputs().slice(0, 1)).sampleSize();
   }
 
-  private ModelInfo modelInfo(
-      OnnxModelFile model, OutputKind kind, int classes, OrtRuntime runtime, OracleSet oracles, List<String> reasons) {
+  private ModelInfo modelInfo(OnnxModelFile model, OutputKind kind, int classes, OrtRuntime runtime, OracleSet oracles,
+      List<String> reasons, RobustnessSettings robustness) {
     OnnxMl.ModelProto p = model.proto();
     String producer = (p.getProducerName() + " " + p.getProducerVersion()).strip();
     return new ModelInfo(
@@ -255,7 +302,7 @@ public final class AuditRunner {
         producer.isEmpty() ? null : producer,
         model.inputName(),
         model.inputShape(),
-        null,
+        robustness == null ? null : robustness.inputRange().toArray(),
         model.outputName(),
         kind.json(),
         classes,
@@ -268,7 +315,7 @@ public final class AuditRunner {
         model.metadata());
   }
 
-  private AuditSettings settings(AuditData data, double hvpStep) {
+  private AuditSettings settings(AuditData data, double hvpStep, RobustnessSettings r) {
     var solver = options.solver();
     return new AuditSettings(
         options.curvatureEpsilon(),
@@ -286,6 +333,11 @@ public final class AuditRunner {
         data.testLabels(),
         data.trainInputs(),
         data.trainLabels(),
-        null, null, null, null, null);
+        r == null ? null : r.eps(),
+        r == null ? null : r.steps(),
+        r == null ? null : r.restarts(),
+        r == null ? null : r.attack().json(),
+        r == null ? null : r.stabilityRadii(),
+        options.asMap());
   }
 }

@@ -30,6 +30,11 @@ public final class SelfChecker {
    * @param labels their labels
    */
   public SelfCheck check(GradientOracle gradient, HvpOracle hvp, double hvpStep, FloatTensor x, int[] labels) {
+    return summarize(measure(gradient, hvp, hvpStep, x, labels), hvpStep, gradient.mode());
+  }
+
+  /** The per-sample figures of {@link #check} for the samples {@code x}. */
+  public Samples measure(GradientOracle gradient, HvpOracle hvp, double hvpStep, FloatTensor x, int[] labels) {
     int k = x.batchSize();
     int d = x.sampleSize();
     float[] g = gradient.gradient(x, labels).gradient().data();
@@ -46,7 +51,7 @@ public final class SelfChecker {
       }
     }
     FloatTensor direction = new FloatTensor(x.shape().clone(), dir);
-    double gradientMax = directionalGradientCheck(gradient, x, labels, direction, gradNorm);
+    double[] gradientRel = directionalGradientCheck(gradient, x, labels, direction, gradNorm);
 
     boolean hvpIsFd = hvpStep > 0;
     double checkStep = hvpIsFd ? 2 * hvpStep : FiniteDifferenceHvpOracle.defaultStepFor(gradient);
@@ -66,15 +71,45 @@ public final class SelfChecker {
       rel[i] = den > 0 ? Math.sqrt(num / den) : (num > 0 ? Double.POSITIVE_INFINITY : 0);
       steps[i] = reference.step(x, i, 1.0);
     }
-    Stats r = Stats.of(rel);
+    return new Samples(rel, gradientRel, steps);
+  }
+
+  /** The self-check block from the per-sample figures of all checked samples. */
+  public static SelfCheck summarize(Samples s, double hvpStep, String gradientMode) {
+    boolean hvpIsFd = hvpStep > 0;
+    double checkStep = hvpIsFd ? 2 * hvpStep
+        : "exact".equals(gradientMode) ? FiniteDifferenceHvpOracle.DEFAULT_RELATIVE_STEP
+        : FiniteDifferenceHvpOracle.DEFAULT_RELATIVE_STEP_OVER_FINITE_DIFFERENCES;
+    Stats r = Stats.of(s.hvpRelative());
+    double gradientMax = 0;
+    for (double g : s.gradientRelative()) {
+      gradientMax = Math.max(gradientMax, g);
+    }
     String note = (hvpIsFd
         ? "finite-difference HVP (relative step " + hvpStep + ") vs finite-difference HVP with twice the step"
         : "exact HVP vs central difference of exact gradients (relative step " + checkStep + ")")
-        + ", and " + gradient.mode() + " gradient vs central difference of the loss, both along the normalized gradient";
-    return new SelfCheck(k, r.max(), r.median(), gradientMax, Stats.of(steps).median(), note);
+        + ", and " + gradientMode + " gradient vs central difference of the loss, both along the normalized gradient";
+    return new SelfCheck(s.hvpRelative().length, r.max(), r.median(), gradientMax, Stats.of(s.steps()).median(), note);
   }
 
-  private double directionalGradientCheck(
+  /**
+   * Per-sample figures of the self-check.
+   *
+   * @param hvpRelative ‖Hv − Hv_fd‖ / ‖Hv‖ per sample
+   * @param gradientRelative |∇f·d − FD| / ‖∇f‖ per sample
+   * @param steps the reference's step per sample, in input units
+   */
+  public record Samples(double[] hvpRelative, double[] gradientRelative, double[] steps) {
+    /** Consecutive samples joined in order. */
+    public static Samples concat(java.util.List<Samples> parts) {
+      return new Samples(
+          parts.stream().flatMapToDouble(p -> java.util.Arrays.stream(p.hvpRelative())).toArray(),
+          parts.stream().flatMapToDouble(p -> java.util.Arrays.stream(p.gradientRelative())).toArray(),
+          parts.stream().flatMapToDouble(p -> java.util.Arrays.stream(p.steps())).toArray());
+    }
+  }
+
+  private double[] directionalGradientCheck(
       GradientOracle gradient, FloatTensor x, int[] labels, FloatTensor direction, double[] gradNorm) {
     int k = x.batchSize();
     int d = x.sampleSize();
@@ -95,12 +130,11 @@ public final class SelfChecker {
     long[] shape = x.shape().clone();
     shape[0] = 2L * k;
     float[] f = gradient.forward(new FloatTensor(shape, pert), pertLabels).loss();
-    double worst = 0;
+    double[] rel = new double[k];
     for (int i = 0; i < k; i++) {
       double fd = ((double) f[i] - f[k + i]) / (2 * h[i]);
-      double rel = Math.abs(gradNorm[i] - fd) / Math.max(gradNorm[i], 1e-30);
-      worst = Math.max(worst, rel);
+      rel[i] = Math.abs(gradNorm[i] - fd) / Math.max(gradNorm[i], 1e-30);
     }
-    return worst;
+    return rel;
   }
 }

@@ -15,9 +15,16 @@ public interface EigenSolver {
    * @param x inputs [B, ...]
    * @param labels true classes, length B
    * @param seed seed of the random start vectors
+   * @param firstIndex index of the batch's first sample in its split: sample i starts from the
+   *     vector of {@code SampleRandom.of(seed, firstIndex + i)}, whatever batch it is in
    * @return one estimate per sample, in batch order
    */
-  List<EigenEstimate> solve(HvpOracle hvp, FloatTensor x, int[] labels, long seed);
+  List<EigenEstimate> solve(HvpOracle hvp, FloatTensor x, int[] labels, long seed, long firstIndex);
+
+  /** {@link #solve(HvpOracle, FloatTensor, int[], long, long)} for a batch that starts its split. */
+  default List<EigenEstimate> solve(HvpOracle hvp, FloatTensor x, int[] labels, long seed) {
+    return solve(hvp, x, labels, seed, 0);
+  }
 
   /** {@code "power"} or {@code "lanczos"}. */
   String name();

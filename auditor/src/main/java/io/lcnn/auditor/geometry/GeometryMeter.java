@@ -35,13 +35,13 @@ public final class GeometryMeter {
    * @param x inputs [B, ...]
    * @param labels true classes
    * @param firstIndex index of the batch's first sample in its split (recorded per sample)
-   * @param seed seed of the eigen-solver's start vectors
+   * @param seed seed of the eigen-solver's start vectors (each sample's is keyed by its index)
    */
   public BatchGeometry measure(FloatTensor x, int[] labels, int firstIndex, long seed) {
     GradientResult g = gradients.gradient(x, labels);
     float[] losses = g.loss();
     int[] predictions = g.forward().predictions();
-    List<EigenEstimate> eig = solver.solve(hvp, x, labels, seed);
+    List<EigenEstimate> eig = solver.solve(hvp, x, labels, seed, firstIndex);
     int d = x.sampleSize();
     List<SampleGeometry> out = new ArrayList<>();
     for (int i = 0; i < labels.length; i++) {

@@ -4,11 +4,10 @@ import io.lcnn.auditor.oracle.HvpOracle;
 import io.lcnn.datasets.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The common part of the batched Krylov eigen-solvers: an iteration cap, a relative residual
- * tolerance, one random unit start vector per sample (seeded), and the {@link KrylovDriver} that
+ * tolerance, one random unit start vector per sample (keyed by the seed and the sample's index), and the {@link KrylovDriver} that
  * sends every unconverged sample of a batch to the HVP oracle in one call per step. Subclasses
  * say only how one sample iterates.
  */
@@ -35,11 +34,10 @@ public abstract class KrylovSolver implements EigenSolver {
   abstract KrylovDriver.SampleIteration start(double[] start);
 
   @Override
-  public final List<EigenEstimate> solve(HvpOracle hvp, FloatTensor x, int[] labels, long seed) {
-    SplittableRandom rng = new SplittableRandom(seed);
+  public final List<EigenEstimate> solve(HvpOracle hvp, FloatTensor x, int[] labels, long seed, long firstIndex) {
     List<KrylovDriver.SampleIteration> states = new ArrayList<>();
     for (int i = 0; i < x.batchSize(); i++) {
-      states.add(start(KrylovDriver.randomUnit(rng.split(), x.sampleSize())));
+      states.add(start(KrylovDriver.randomUnit(SampleRandom.of(seed, firstIndex + i), x.sampleSize())));
     }
     return KrylovDriver.run(hvp, x, labels, states);
   }

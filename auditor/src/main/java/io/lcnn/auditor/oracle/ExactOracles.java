@@ -36,7 +36,15 @@ public final class ExactOracles implements AutoCloseable {
    * @throws io.lcnn.auditor.diff.UnsupportedOpsException when some node has no rule
    */
   public static ExactOracles create(OnnxModelFile model, OrtRuntime runtime, OutputKind kind) {
-    DifferentiatedModel graphs = GraphDifferentiator.standard().classifier(model, kind);
+    return open(GraphDifferentiator.standard().classifier(model, kind), runtime, model.path().toString());
+  }
+
+  /**
+   * Opens sessions on graphs derived before (e.g. once for several workers).
+   *
+   * @param modelName the model's file, for messages
+   */
+  public static ExactOracles open(DifferentiatedModel graphs, OrtRuntime runtime, String modelName) {
     OrtSession grad = null;
     try {
       grad = runtime.open(graphs.gradient().toByteArray());
@@ -44,7 +52,7 @@ public final class ExactOracles implements AutoCloseable {
       return new ExactOracles(graphs, grad, hvp);
     } catch (OrtException e) {
       closeQuietly(grad);
-      throw new ModelLoadException(model.path() + ": ONNX Runtime rejected the differentiated graph: "
+      throw new ModelLoadException(modelName + ": ONNX Runtime rejected the differentiated graph: "
           + e.getMessage().lines().findFirst().orElse(""), e);
     }
   }

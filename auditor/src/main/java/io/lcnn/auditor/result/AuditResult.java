@@ -21,6 +21,7 @@ import java.util.Map;
  * @param maskingChecks gradient-masking checks; null when not run
  * @param artifacts arrays saved next to audit.json for the report (paths relative to it)
  * @param gate gate rule outcomes when a policy was applied; null otherwise
+ * @param provenance versions, execution engine and file digests; null in files written before it existed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AuditResult(
@@ -36,7 +37,33 @@ public record AuditResult(
     GradientStability gradientStability,
     List<MaskingCheck> maskingChecks,
     Artifacts artifacts,
-    List<GateOutcome> gate) {
+    List<GateOutcome> gate,
+    Provenance provenance) {
+
+  /** A result without provenance (as written before it was recorded). */
+  public AuditResult(
+      int schemaVersion,
+      String tool,
+      String createdAt,
+      ModelInfo model,
+      AuditSettings settings,
+      Map<String, SplitResult> splits,
+      Discrepancy trainTestDiscrepancy,
+      SelfCheck selfCheck,
+      AttackResults attacks,
+      GradientStability gradientStability,
+      List<MaskingCheck> maskingChecks,
+      Artifacts artifacts,
+      List<GateOutcome> gate) {
+    this(schemaVersion, tool, createdAt, model, settings, splits, trainTestDiscrepancy, selfCheck, attacks,
+        gradientStability, maskingChecks, artifacts, gate, null);
+  }
+
+  /** A copy with the given gate outcomes. */
+  public AuditResult withGate(List<GateOutcome> outcomes) {
+    return new AuditResult(schemaVersion, tool, createdAt, model, settings, splits, trainTestDiscrepancy, selfCheck,
+        attacks, gradientStability, maskingChecks, artifacts, outcomes, provenance);
+  }
 
   /** The schema version this code writes and reads. */
   public static final int SCHEMA_VERSION = 1;

@@ -2,6 +2,7 @@ package io.lcnn.auditor.result;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every setting an audit ran with, so that a result can be reproduced.
@@ -26,6 +27,8 @@ import java.util.List;
  * @param pgdRestarts attack restarts, if attacks ran
  * @param attack attack choice, if attacks ran
  * @param stabilityRadii gradient-stability radii, if run
+ * @param options every audit option with its value, keyed as in the Java API (the fields above
+ *     are the ones readers use; this map is the complete record)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AuditSettings(
@@ -48,4 +51,33 @@ public record AuditSettings(
     Integer pgdSteps,
     Integer pgdRestarts,
     String attack,
-    List<Double> stabilityRadii) {}
+    List<Double> stabilityRadii,
+    Map<String, Object> options) {
+
+  /** Settings without the options map (as written before it was recorded). */
+  public AuditSettings(
+      double curvatureEpsilon,
+      String eigenSolver,
+      int eigenMaxIterations,
+      double eigenTolerance,
+      int batchSize,
+      int threads,
+      String device,
+      long seed,
+      int maxSamples,
+      double fdStep,
+      int selfCheckSamples,
+      String inputs,
+      String labels,
+      String trainInputs,
+      String trainLabels,
+      List<Double> pgdEps,
+      Integer pgdSteps,
+      Integer pgdRestarts,
+      String attack,
+      List<Double> stabilityRadii) {
+    this(curvatureEpsilon, eigenSolver, eigenMaxIterations, eigenTolerance, batchSize, threads, device, seed, maxSamples,
+        fdStep, selfCheckSamples, inputs, labels, trainInputs, trainLabels, pgdEps, pgdSteps, pgdRestarts, attack,
+        stabilityRadii, null);
+  }
+}

@@ -1,6 +1,7 @@
 package io.lcnn.auditor.stability;
 
 import io.lcnn.auditor.attack.L2Ball;
+import io.lcnn.auditor.geometry.SampleRandom;
 import io.lcnn.auditor.oracle.GradientOracle;
 import io.lcnn.auditor.oracle.HvpOracle;
 import io.lcnn.auditor.result.GradientStability;
@@ -10,7 +11,6 @@ import io.lcnn.datasets.LabeledData;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
 /**
@@ -104,15 +104,24 @@ public final class GradientStabilityProbe {
     if (curvature != null && curvature.length != n) {
       throw new IllegalArgumentException("curvature has " + curvature.length + " values for " + n + " samples");
     }
+    return summarize(measure(oracle, hvp, data, 0, givenDirections, progress), curvature, noiseSource);
+  }
+
+  /**
+   * Per-sample ratios of the samples of a split from index {@code firstIndex} on; sample i's
+   * random directions are keyed by the seed, its index and the direction number.
+   *
+   * @param givenDirections [N, ...] one direction per sample of {@code data}, or null
+   */
+  public Samples measure(
+      GradientOracle oracle, HvpOracle hvp, LabeledData data, long firstIndex, FloatTensor givenDirections,
+      IntConsumer progress) {
+    int n = data.size();
+    int d = data.inputs().sampleSize();
     int k = givenDirections == null ? directions : 1;
     int nr = radii.size();
-    double[][] sum = new double[nr][n];
+    double[][][] ratios = new double[n][nr][k];
     boolean[] defined = new boolean[n];
-    List<List<Double>> pooled = new ArrayList<>();
-    for (int r = 0; r < nr; r++) {
-      pooled.add(new ArrayList<>());
-    }
-    SplittableRandom rng = new SplittableRandom(seed);
     for (int from = 0; from < n; from += batchSize) {
       int to = Math.min(n, from + batchSize);
       int b = to - from;
@@ -133,7 +142,7 @@ public final class GradientStabilityProbe {
         float[] delta = new float[b * d];
         for (int i = 0; i < b; i++) {
           if (givenDirections == null) {
-            L2Ball.unitDirection(rng, delta, i * d, d);
+            L2Ball.unitDirection(SampleRandom.of(seed, firstIndex + from + i, dir), delta, i * d, d);
           } else {
             double len = L2Ball.norm(givenDirections.data(), (from + i) * d, d);
             for (int j = 0; j < d; j++) {
@@ -177,32 +186,71 @@ public final class GradientStabilityProbe {
         }
         for (int r = 0; r < nr; r++) {
           for (int i = 0; i < b; i++) {
-            if (defined[from + i]) {
-              sum[r][from + i] += ratio[r][i];
-              pooled.get(r).add(ratio[r][i]);
-            }
+            ratios[from + i][r][dir] = defined[from + i] ? ratio[r][i] : Double.NaN;
           }
         }
       }
     }
+    return new Samples(k, ratios, defined);
+  }
+
+  /**
+   * The stability block of the per-sample ratios of a whole split (samples in split order).
+   *
+   * @param curvature per sample C_f(x), or null
+   */
+  public GradientStability summarize(Samples samples, double[] curvature, String noiseSource) {
+    int n = samples.defined().length;
+    int k = samples.directions();
+    int nr = radii.size();
+    boolean[] defined = samples.defined();
     List<GradientStability.RadiusStability> out = new ArrayList<>();
     for (int r = 0; r < nr; r++) {
       double rad = radii.get(r);
       List<Double> perSample = new ArrayList<>();
+      List<Double> pooled = new ArrayList<>();
       double predicted = 0;
       int counted = 0;
       for (int i = 0; i < n; i++) {
-        perSample.add(defined[i] ? sum[r][i] / k : null);
+        double sum = 0;
+        for (int dir = 0; dir < k && defined[i]; dir++) {
+          sum += samples.ratios()[i][r][dir];
+          pooled.add(samples.ratios()[i][r][dir]);
+        }
+        perSample.add(defined[i] ? sum / k : null);
         if (defined[i] && curvature != null && Double.isFinite(curvature[i])) {
           predicted += rad * curvature[i];
           counted++;
         }
       }
-      Stats s = Stats.of(pooled.get(r).stream().mapToDouble(Double::doubleValue).filter(Double::isFinite).toArray());
+      Stats s = Stats.of(pooled.stream().mapToDouble(Double::doubleValue).filter(Double::isFinite).toArray());
       out.add(new GradientStability.RadiusStability(
           rad, s.mean(), s.median(), s.p90(), counted == 0 ? Double.NaN : predicted / counted, perSample));
     }
     return new GradientStability(k, noiseSource, out);
+  }
+
+  /**
+   * Per-sample relative gradient changes.
+   *
+   * @param directions directions per sample (K, or 1 with given directions)
+   * @param ratios [sample][radius][direction] relative change; NaN where undefined
+   * @param defined per sample, whether its gradient at x is nonzero and finite
+   */
+  public record Samples(int directions, double[][][] ratios, boolean[] defined) {
+    /** Consecutive ranges of one split joined in order. */
+    public static Samples concat(List<Samples> parts) {
+      int n = parts.stream().mapToInt(p -> p.defined().length).sum();
+      double[][][] r = new double[n][][];
+      boolean[] def = new boolean[n];
+      int at = 0;
+      for (Samples p : parts) {
+        System.arraycopy(p.ratios(), 0, r, at, p.defined().length);
+        System.arraycopy(p.defined(), 0, def, at, p.defined().length);
+        at += p.defined().length;
+      }
+      return new Samples(parts.get(0).directions(), r, def);
+    }
   }
 
   /** Replaces ratio[r][i] for the listed (r, i) by r‖∫₀¹ H(x + t·rδ)δ dt‖ / ‖∇f(x)‖. */

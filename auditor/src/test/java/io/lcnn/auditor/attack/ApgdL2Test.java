@@ -20,7 +20,7 @@ class ApgdL2Test {
     LabeledData data = SyntheticData.labelledBy(oracle, 40, 8, 2);
     ApgdL2 apgd = new ApgdL2(20, 2, 3, InputRange.UNIT);
     for (double eps : new double[] {0.05, 0.2, 1.0}) {
-      AttackOutcome o = apgd.run(oracle, data.inputs(), data.labels(), eps, 0, n -> {});
+      AttackOutcome o = apgd.run(oracle, data.inputs(), data.labels(), eps, Attack.consecutive(0, data.size()), n -> {});
       assertInBallAndRange(data.inputs(), o.adversarial(), eps, InputRange.UNIT);
       assertBrokenAreMisclassified(oracle, o, data.labels());
     }
@@ -31,7 +31,7 @@ class ApgdL2Test {
     MlpOracle oracle = new MlpOracle(TanhMlp.random(64, 16, 4, 3.0, 1));
     LabeledData data = SyntheticData.labelledBy(oracle, 30, 8, 2);
     oracle.gradientCalls = 0;
-    new ApgdL2(25, 1, 3, InputRange.UNIT).run(oracle, data.inputs(), data.labels(), 0.01, 0, n -> {});
+    new ApgdL2(25, 1, 3, InputRange.UNIT).run(oracle, data.inputs(), data.labels(), 0.01, Attack.consecutive(0, data.size()), n -> {});
     assertEquals(26, oracle.gradientCalls);
   }
 
@@ -41,7 +41,7 @@ class ApgdL2Test {
     MlpOracle oracle = new MlpOracle(linear);
     LabeledData data = SyntheticData.labelledBy(oracle, 200, 8, 12);
     double eps = 0.15;
-    AttackOutcome o = new ApgdL2(50, 1, 5, new InputRange(-100, 100)).run(oracle, data.inputs(), data.labels(), eps, 0, n -> {});
+    AttackOutcome o = new ApgdL2(50, 1, 5, new InputRange(-100, 100)).run(oracle, data.inputs(), data.labels(), eps, Attack.consecutive(0, data.size()), n -> {});
     for (int i = 0; i < data.size(); i++) {
       double dist = linearDistance(linear, data.inputs().data(), i * 64, data.labels()[i], linear.outputWeights(), 64);
       if (dist < 0.98 * eps) {
@@ -56,8 +56,8 @@ class ApgdL2Test {
     LabeledData data = SyntheticData.labelledBy(oracle, 300, 8, 22);
     double eps = 0.1;
     int steps = 20;
-    AttackOutcome pgd = new PgdL2(steps, 2.5, 1, true, 1, InputRange.UNIT).run(oracle, data.inputs(), data.labels(), eps, 0, n -> {});
-    AttackOutcome apgd = new ApgdL2(steps, 1, 1, InputRange.UNIT).run(oracle, data.inputs(), data.labels(), eps, 0, n -> {});
+    AttackOutcome pgd = new PgdL2(steps, 2.5, 1, true, 1, InputRange.UNIT).run(oracle, data.inputs(), data.labels(), eps, Attack.consecutive(0, data.size()), n -> {});
+    AttackOutcome apgd = new ApgdL2(steps, 1, 1, InputRange.UNIT).run(oracle, data.inputs(), data.labels(), eps, Attack.consecutive(0, data.size()), n -> {});
     int pgdBroken = count(pgd.broken());
     int apgdBroken = count(apgd.broken());
     System.out.println("ε=" + eps + " broken of " + data.size() + ": pgd " + pgdBroken + ", apgd " + apgdBroken);

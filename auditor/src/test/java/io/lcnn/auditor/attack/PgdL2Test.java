@@ -22,7 +22,7 @@ class PgdL2Test {
     LabeledData data = SyntheticData.labelledBy(oracle, 40, 8, 2);
     PgdL2 pgd = new PgdL2(20, 2.5, 2, true, 3, InputRange.UNIT);
     for (double eps : new double[] {0.05, 0.2, 1.0}) {
-      AttackOutcome o = pgd.run(oracle, data.inputs(), data.labels(), eps, 0, n -> {});
+      AttackOutcome o = pgd.run(oracle, data.inputs(), data.labels(), eps, Attack.consecutive(0, data.size()), n -> {});
       assertInBallAndRange(data.inputs(), o.adversarial(), eps, InputRange.UNIT);
       assertBrokenAreMisclassified(oracle, o, data.labels());
     }
@@ -34,7 +34,7 @@ class PgdL2Test {
     LabeledData data = SyntheticData.labelledBy(oracle, 30, 8, 2);
     oracle.gradientCalls = 0;
     oracle.forwardCalls = 0;
-    new PgdL2(10, 2.5, 1, true, 3, InputRange.UNIT).run(oracle, data.inputs(), data.labels(), 0.05, 0, n -> {});
+    new PgdL2(10, 2.5, 1, true, 3, InputRange.UNIT).run(oracle, data.inputs(), data.labels(), 0.05, Attack.consecutive(0, data.size()), n -> {});
     assertEquals(10, oracle.gradientCalls);
     assertEquals(1, oracle.forwardCalls);
   }
@@ -47,7 +47,7 @@ class PgdL2Test {
     LabeledData data = SyntheticData.labelledBy(oracle, 200, 8, 12);
     InputRange wide = new InputRange(-100, 100);
     double eps = 0.15;
-    AttackOutcome o = new PgdL2(50, 2.5, 1, true, 5, wide).run(oracle, data.inputs(), data.labels(), eps, 0, n -> {});
+    AttackOutcome o = new PgdL2(50, 2.5, 1, true, 5, wide).run(oracle, data.inputs(), data.labels(), eps, Attack.consecutive(0, data.size()), n -> {});
     int checkedNear = 0;
     for (int i = 0; i < data.size(); i++) {
       double dist = linearDistance(linear, data.inputs().data(), i * 64, data.labels()[i], linear.outputWeights(), 64);
@@ -68,7 +68,8 @@ class PgdL2Test {
     double eps = 0.3;
     float[] x = new float[n * d];
     float[] out = new float[n * d];
-    RandomStarts.inBall(new SplittableRandom(9), x, out, n, d, eps, new InputRange(-10, 10));
+    SplittableRandom rng = new SplittableRandom(9);
+    RandomStarts.inBall(i -> rng, x, out, n, d, eps, new InputRange(-10, 10));
     double[] u = new double[n];
     double[] mean = new double[d];
     for (int i = 0; i < n; i++) {

@@ -43,7 +43,7 @@ class AuditRunnerTest {
 
   @Test
   void finiteDifferenceAuditMatchesTorchReferenceGeometry() {
-    AuditOptions o = AuditOptions.defaults().withMaxSamples(N).withGradients(GradientMode.FINITE_DIFFERENCE);
+    AuditOptions o = AuditOptions.defaults().with(AuditOptions.ATTACK, "none").withMaxSamples(N).withGradients(GradientMode.FINITE_DIFFERENCE);
     AuditResult r = runner(o, new ExactOracleFactory(), List.of()).run(ref.model(), data(), null, null).result();
     assertEquals("finite-difference", r.model().gradientMode());
     assertEquals("finite-difference", r.model().hvpMode());
@@ -78,7 +78,7 @@ class AuditRunnerTest {
     OracleFactory refusing = (m, rt, k) -> {
       throw new ExactOraclesUnavailableException("unsupported ops: node 'n7' (Einsum)");
     };
-    AuditOptions o = AuditOptions.defaults().withMaxSamples(1).withSelfCheckSamples(1);
+    AuditOptions o = AuditOptions.defaults().with(AuditOptions.ATTACK, "none").withMaxSamples(1).withSelfCheckSamples(1);
     AuditResult r = runner(o, refusing, List.of()).run(ref.model(), data(), null, null).result();
     assertEquals(List.of("unsupported ops: node 'n7' (Einsum)"), r.model().fallbackReasons());
     assertEquals("finite-difference", r.model().gradientMode());
@@ -92,7 +92,7 @@ class AuditRunnerTest {
     OracleFactory refusing = (m, rt, k) -> {
       throw new ExactOraclesUnavailableException("unsupported ops: node 'n7' (Einsum)");
     };
-    AuditOptions o = AuditOptions.defaults().withMaxSamples(1).withSelfCheckSamples(1).withGradients(GradientMode.EXACT);
+    AuditOptions o = AuditOptions.defaults().with(AuditOptions.ATTACK, "none").withMaxSamples(1).withSelfCheckSamples(1).withGradients(GradientMode.EXACT);
     var e = assertThrows(ModelLoadException.class, () -> runner(o, refusing, List.of()).run(ref.model(), data(), null, null));
     assertTrue(e.getMessage().contains("Einsum"));
   }
@@ -109,7 +109,7 @@ class AuditRunnerTest {
       seen[0] = ctx.gradient().mode() + "/" + ctx.test().size();
       return result;
     };
-    AuditOptions o = AuditOptions.defaults().withMaxSamples(1).withSelfCheckSamples(1);
+    AuditOptions o = AuditOptions.defaults().with(AuditOptions.ATTACK, "none").withMaxSamples(1).withSelfCheckSamples(1);
     AuditResult r = runner(o, exact, List.of(ext)).run(ref.model(), data(), null, null).result();
     assertEquals("exact", r.model().gradientMode());
     assertTrue(r.model().fallbackReasons().isEmpty());
@@ -119,7 +119,7 @@ class AuditRunnerTest {
 
   @Test
   void hvpProbeProductsMatchTheReferenceDirectionally() {
-    AuditOptions o = AuditOptions.defaults().withMaxSamples(2).withSelfCheckSamples(0).withGradients(GradientMode.FINITE_DIFFERENCE)
+    AuditOptions o = AuditOptions.defaults().with(AuditOptions.ATTACK, "none").withMaxSamples(2).withSelfCheckSamples(0).withGradients(GradientMode.FINITE_DIFFERENCE)
         .withEigen("lanczos", 1, 1e-3);
     AuditOutcome out = runner(o, new ExactOracleFactory(), List.of())
         .run(ref.model(), data(), ref.array("probe.npy"), "probe.npy");
@@ -133,7 +133,7 @@ class AuditRunnerTest {
 
   @Test
   void badInputsAreRefusedBeforeAnyWorkWithOneLineMessages() {
-    AuditOptions o = AuditOptions.defaults().withGradients(GradientMode.FINITE_DIFFERENCE);
+    AuditOptions o = AuditOptions.defaults().with(AuditOptions.ATTACK, "none").withGradients(GradientMode.FINITE_DIFFERENCE);
     OnnxModelFile m = ref.model();
     FloatTensor x = ref.array("inputs.npy");
     int[] y = ref.labels("labels.npy");

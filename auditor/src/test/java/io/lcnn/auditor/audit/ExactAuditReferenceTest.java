@@ -23,7 +23,7 @@ class ExactAuditReferenceTest {
         new LabeledData(ref.array("inputs.npy"), ref.labels("labels.npy"), "inputs.npy"), "inputs.npy", "labels.npy",
         new LabeledData(ref.array("train_inputs.npy"), ref.labels("train_labels.npy"), "train_inputs.npy"),
         "train_inputs.npy", "train_labels.npy");
-    AuditOptions o = AuditOptions.defaults().withMaxSamples(N).withGradients(GradientMode.EXACT);
+    AuditOptions o = AuditOptions.defaults().with(AuditOptions.ATTACK, "none").withMaxSamples(N).withGradients(GradientMode.EXACT);
     AuditResult r = new AuditRunner(o, new ExactOracleFactory(), List.of(), System.err, ProgressListener.NONE, "lcnn test")
         .run(ref.model(), data, null, null).result();
     assertEquals("exact", r.model().gradientMode());

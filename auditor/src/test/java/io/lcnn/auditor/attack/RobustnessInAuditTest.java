@@ -20,18 +20,31 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RobustnessExtensionTest {
+class RobustnessInAuditTest {
 
   @Test
-  void anExactAuditGainsAttacksStabilityAndMaskingBlocksAndTheirSettings(@TempDir Path out) throws Exception {
+  void anExactAuditWithProbesHasAttacksStabilityAndMaskingBlocksAndTheirSettings(@TempDir Path out) throws Exception {
     ReferenceModel ref = ReferenceModel.named("mlp_softplus");
     AuditData data = AuditData.testOnly(new LabeledData(ref.array("inputs.npy"), ref.labels("labels.npy"), "inputs.npy"), "inputs.npy", "labels.npy");
-    RobustnessSettings s = RobustnessSettings.defaults().withSteps(10).withRestarts(1).withAttack(AttackKind.BOTH)
-        .withSaveAdversarial(out.resolve("adversarial"));
-    long[] calls = {0};
-    AuditRunner runner = new AuditRunner(AuditOptions.defaults().withMaxSamples(12), new ExactOracleFactory(),
-        List.of(new RobustnessExtension(s, out, n -> calls[0] += n)), System.err, ProgressListener.NONE, "lcnn test");
-    AuditResult r = runner.run(ref.model(), data, null, null).result();
+    AuditOptions o = AuditOptions.defaults().withMaxSamples(12).with(AuditOptions.PGD_STEPS, 10)
+        .with(AuditOptions.PGD_RESTARTS, 1).with(AuditOptions.ATTACK, "both")
+        .with(AuditOptions.SAVE_ADVERSARIAL, out.resolve("adversarial").toString());
+    RobustnessSettings s = o.robustness();
+    long[] samples = {0};
+    ProgressListener counting = new ProgressListener() {
+      @Override
+      public void start(String split, int n) {}
+
+      @Override
+      public void advance(int n) {
+        samples[0] += n;
+      }
+
+      @Override
+      public void finish() {}
+    };
+    AuditRunner runner = new AuditRunner(o, new ExactOracleFactory(), List.of(), System.err, counting, "lcnn test");
+    AuditResult r = runner.run(ref.model(), data, null, null, out).result();
     assertEquals(12, r.attacks().samples());
     assertEquals(List.of("pgd", "apgd"), List.copyOf(r.attacks().accuracy().keySet()));
     assertEquals("adversarial", r.attacks().adversarialDir());
@@ -45,7 +58,7 @@ class RobustnessExtensionTest {
     for (MaskingCheck c : r.maskingChecks()) {
       assertTrue(c.passed(), c.toString());
     }
-    assertTrue(calls[0] > 0);
+    assertEquals(12, samples[0]);
     assertNotNull(AuditJson.mapper().readValue(AuditJson.mapper().writeValueAsString(r), AuditResult.class).attacks());
   }
 }
