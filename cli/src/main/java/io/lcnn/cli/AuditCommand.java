@@ -1,147 +1,64 @@
 package io.lcnn.cli;
 
-import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
-import io.lcnn.auditor.attack.AttackKind;
-import io.lcnn.auditor.attack.InputRange;
-import io.lcnn.auditor.attack.RobustnessExtension;
-import io.lcnn.auditor.attack.RobustnessSettings;
 import io.lcnn.auditor.audit.AuditData;
-import io.lcnn.auditor.audit.AuditExtension;
+import io.lcnn.auditor.audit.AuditOption;
 import io.lcnn.auditor.audit.AuditOptions;
 import io.lcnn.auditor.audit.AuditOutcome;
 import io.lcnn.auditor.audit.AuditRunner;
 import io.lcnn.auditor.audit.ExactOracleFactory;
-import io.lcnn.auditor.audit.GradientMode;
+import io.lcnn.auditor.audit.OptionValues;
 import io.lcnn.auditor.data.DatasetFiles;
-import io.lcnn.auditor.geometry.Curvature;
-import io.lcnn.auditor.geometry.Lanczos;
 import io.lcnn.auditor.model.OnnxModelFile;
-import io.lcnn.auditor.oracle.FiniteDifferenceGradientOracle;
 import io.lcnn.auditor.result.AuditJson;
 import io.lcnn.auditor.result.AuditResult;
-import io.lcnn.auditor.result.GateOutcome;
+import io.lcnn.datasets.FloatTensor;
+import io.lcnn.datasets.LabeledData;
+import io.lcnn.datasets.Npy;
 import io.lcnn.reports.gate.Gate;
 import io.lcnn.reports.gate.GateReport;
 import io.lcnn.reports.gate.Policy;
 import io.lcnn.reports.gate.PolicyParser;
-import io.lcnn.auditor.runtime.Device;
-import io.lcnn.datasets.FloatTensor;
-import io.lcnn.datasets.LabeledData;
-import io.lcnn.datasets.Npy;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * {@code lcnn audit}: measures an ONNX classifier's loss geometry (gradient norms, Hessian
- * spectral norms, curvature) on test (and training) samples and writes DIR/audit.json.
+ * spectral norms, curvature) and robustness on test (and training) samples and writes
+ * DIR/audit.json. Its options are the entries below (files in and out) followed by every
+ * {@link AuditOptions} entry.
  */
 @Parameters(commandDescription = "Audit an ONNX classifier: gradients, Hessian norms, curvature -> DIR/audit.json")
-public final class AuditCommand implements Subcommand {
-  @Parameter(names = {"--help", "-h"}, help = true, description = "Show this command's options")
-  private boolean help;
+public final class AuditCommand implements Subcommand, OptionCommand {
+  static final AuditOption<String> MODEL = AuditOption.text("model", "--model", null, "The ONNX classifier (.onnx)");
+  static final AuditOption<String> INPUTS = AuditOption.text("inputs", "--inputs", null,
+      "Test inputs: .npy float array [N, ...model input shape] or IDX images (.gz ok)");
+  static final AuditOption<String> LABELS = AuditOption.text("labels", "--labels", null,
+      "Test labels: .npy integer array [N] or IDX labels");
+  static final AuditOption<String> TRAIN_INPUTS = AuditOption.text("trainInputs", "--train-inputs", null,
+      "Training inputs (enables the train split and the train-test discrepancy)");
+  static final AuditOption<String> TRAIN_LABELS = AuditOption.text("trainLabels", "--train-labels", null, "Training labels");
+  static final AuditOption<String> DATASET = AuditOption.text("dataset", "--dataset", null,
+      "Instead of --inputs/--labels: fashion-mnist (Debian's folder) or fashion-mnist:DIR; audits its test and train splits");
+  static final AuditOption<Integer> LIMIT = AuditOption.integer("limit", "--limit", 256,
+      "With --dataset: use the first N samples of each split", 1);
+  static final AuditOption<String> OUT = AuditOption.text("out", "--out", null,
+      "Output folder; audit.json is written there atomically");
+  static final AuditOption<String> POLICY = AuditOption.text("policy", "--policy", null,
+      "Gate policy (JSON, see docs/gate.md) applied after the audit: exit 1 when a rule fails");
+  static final AuditOption<String> DUMP_GRADIENTS = AuditOption.text("dumpGradients", "--dump-gradients", null,
+      "Write the per-sample input gradients of the test split to this .npy");
+  static final AuditOption<String> HVP_PROBE = AuditOption.text("hvpProbe", "--hvp-probe", null,
+      "Per-sample directions v (.npy shaped like the test inputs) for --dump-hvp");
+  static final AuditOption<String> DUMP_HVP = AuditOption.text("dumpHvp", "--dump-hvp", null,
+      "Write H·v for the --hvp-probe directions to this .npy");
 
-  @Parameter(names = "--model", description = "The ONNX classifier (.onnx)")
-  private String model;
-
-  @Parameter(names = "--inputs", description = "Test inputs: .npy float array [N, ...model input shape] or IDX images (.gz ok)")
-  private String inputs;
-
-  @Parameter(names = "--labels", description = "Test labels: .npy integer array [N] or IDX labels")
-  private String labels;
-
-  @Parameter(names = "--train-inputs", description = "Training inputs (enables the train split and the train-test discrepancy)")
-  private String trainInputs;
-
-  @Parameter(names = "--train-labels", description = "Training labels")
-  private String trainLabels;
-
-  @Parameter(names = "--dataset", description = "Instead of --inputs/--labels: fashion-mnist (Debian's folder) or fashion-mnist:DIR; audits its test and train splits")
-  private String dataset;
-
-  @Parameter(names = "--limit", description = "With --dataset: use the first N samples of each split")
-  private int limit = 256;
-
-  @Parameter(names = "--out", description = "Output folder; audit.json is written there atomically")
-  private String out;
-
-  @Parameter(names = "--device", description = "cpu, cuda or auto (CUDA when usable, else CPU with a notice)")
-  private String device = "cpu";
-
-  @Parameter(names = "--threads", description = "ONNX Runtime intra-op threads (0: its default)")
-  private int threads = 0;
-
-  @Parameter(names = "--batch-size", description = "Samples per ONNX Runtime call")
-  private int batchSize = 32;
-
-  @Parameter(names = "--epsilon", description = "ε in the curvature C_f = ‖∇²f‖ / (‖∇f‖ + ε)")
-  private double epsilon = Curvature.DEFAULT_EPSILON;
-
-  @Parameter(names = "--eigen", description = "Eigen-solver for the Hessian spectral norm: lanczos or power")
-  private String eigen = "lanczos";
-
-  @Parameter(names = "--eigen-iters", description = "Most Hessian-vector products per sample (0: the solver's default, 40 for lanczos, 100 for power)")
-  private int eigenIters = 0;
-
-  @Parameter(names = "--eigen-tol", description = "Relative residual ‖Hu − λu‖/|λ| at which the eigen-solver stops")
-  private double eigenTol = Lanczos.DEFAULT_TOLERANCE;
-
-  @Parameter(names = "--output", description = "What the model outputs: auto (probabilities if it ends in Softmax), logits or probabilities")
-  private String output = "auto";
-
-  @Parameter(names = "--max-samples", description = "Audit at most N samples per split (0: all)")
-  private int maxSamples = 0;
-
-  @Parameter(names = "--seed", description = "Seed of the eigen-solver start vectors")
-  private long seed = 0;
-
-  @Parameter(names = "--gradients", description = "auto (exact graphs, finite differences when an op is unsupported), exact, or finite-difference")
-  private String gradients = "auto";
-
-  @Parameter(names = "--fd-step", description = "Finite-difference gradient step, relative to each sample's max |x|")
-  private double fdStep = FiniteDifferenceGradientOracle.DEFAULT_RELATIVE_STEP;
-
-  @Parameter(names = "--fd-hvp-step", description = "Finite-difference HVP step, relative to each sample's max |x| (0: default)")
-  private double fdHvpStep = 0;
-
-  @Parameter(names = "--self-check-samples", description = "Test samples of the exact-vs-finite-difference self-check (0 skips it)")
-  private int selfCheckSamples = 4;
-
-  @Parameter(names = "--attack", description = "Robustness probes: pgd, apgd, both (per-sample worst case), or none (skips attacks, stability and masking checks)")
-  private String attack = "pgd";
-
-  @Parameter(names = "--pgd-eps", description = "l2 attack radii in input units, comma-separated")
-  private String pgdEps = "0.05,0.1,0.15,0.2";
-
-  @Parameter(names = "--pgd-steps", description = "Attack steps per restart (step size 2.5·ε/steps)")
-  private int pgdSteps = RobustnessSettings.defaults().steps();
-
-  @Parameter(names = "--pgd-restarts", description = "Random restarts inside the ε-ball")
-  private int pgdRestarts = RobustnessSettings.defaults().restarts();
-
-  @Parameter(names = "--input-range", description = "Valid input range lo,hi that attacks clip to (default: the model's input_range metadata, else 0,1)")
-  private String inputRange;
-
-  @Parameter(names = "--stability-radii", description = "Radii of the gradient-stability probe, comma-separated (default: 5 points from 1e-3 to 1e-1)")
-  private String stabilityRadii;
-
-  @Parameter(names = "--noise", description = "Directions for the stability probe (.npy, one unit direction per test sample) instead of random ones")
-  private String noise;
-
-  @Parameter(names = "--save-adversarial", description = "Write the worst-case adversarial inputs per ε (eps_<ε>.npy) into this folder")
-  private String saveAdversarial;
-
-  @Parameter(names = "--policy", description = "Gate policy (JSON, see docs/gate.md) applied after the audit: exit 1 when a rule fails")
-  private String policy;
-
-  @Parameter(names = "--dump-gradients", description = "Write the per-sample input gradients of the test split to this .npy")
-  private String dumpGradients;
-
-  @Parameter(names = "--hvp-probe", description = "Per-sample directions v (.npy shaped like the test inputs) for --dump-hvp")
-  private String hvpProbe;
-
-  @Parameter(names = "--dump-hvp", description = "Write H·v for the --hvp-probe directions to this .npy")
-  private String dumpHvp;
+  /** The command's own entries, then every audit option. */
+  static final List<AuditOption<?>> OPTIONS = concat(
+      List.of(HELP, MODEL, INPUTS, LABELS, TRAIN_INPUTS, TRAIN_LABELS, DATASET, LIMIT, OUT, POLICY, DUMP_GRADIENTS,
+          HVP_PROBE, DUMP_HVP),
+      AuditOptions.ALL);
 
   @Override
   public String name() {
@@ -150,56 +67,63 @@ public final class AuditCommand implements Subcommand {
 
   @Override
   public boolean helpRequested() {
-    return help;
+    return false;
   }
 
   @Override
   public int call() {
+    return call(OptionValues.empty());
+  }
+
+  @Override
+  public List<AuditOption<?>> options() {
+    return OPTIONS;
+  }
+
+  @Override
+  public String usageHeader() {
+    return "Audit an ONNX classifier: gradients, Hessian norms, curvature, robustness -> DIR/audit.json\n"
+        + "Usage: lcnn audit --model M.onnx (--inputs X --labels Y | --dataset fashion-mnist) --out DIR [options]";
+  }
+
+  static List<AuditOption<?>> concat(List<AuditOption<?>> a, List<AuditOption<?>> b) {
+    List<AuditOption<?>> out = new ArrayList<>(a);
+    out.addAll(b);
+    return List.copyOf(out);
+  }
+
+  @Override
+  public int call(OptionValues v) {
+    String model = v.get(MODEL);
+    String out = v.get(OUT);
     if (model == null) {
       throw new CliException("--model is required");
     }
     if (out == null) {
       throw new CliException("--out is required");
     }
-    if ((hvpProbe == null) != (dumpHvp == null)) {
+    if ((v.get(HVP_PROBE) == null) != (v.get(DUMP_HVP) == null)) {
       throw new CliException("--hvp-probe and --dump-hvp go together");
     }
-    AuditOptions options;
-    try {
-      options = new AuditOptions(epsilon, eigen, eigenIters, eigenTol, batchSize, threads, Device.parse(device), seed,
-          maxSamples, output, GradientMode.parse(gradients), fdStep, fdHvpStep, selfCheckSamples,
-          io.lcnn.auditor.audit.FiniteDifferenceOracleFactory.DEFAULT_ROWS_PER_CALL);
-    } catch (IllegalArgumentException e) {
-      throw new CliException(e.getMessage());
-    }
+    AuditOptions options = AuditOptions.of(v);
     Policy gatePolicy;
     try {
-      gatePolicy = policy == null ? null : PolicyParser.read(Path.of(policy));
-    } catch (IllegalArgumentException e) {
-      throw new CliException(e.getMessage());
-    }
-    List<AuditExtension> extensions;
-    try {
-      extensions = robustness();
+      gatePolicy = v.get(POLICY) == null ? null : PolicyParser.read(Path.of(v.get(POLICY)));
+      options.robustness();
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
     OnnxModelFile m = OnnxModelFile.load(Path.of(model));
-    AuditData data = data();
-    FloatTensor probe = hvpProbe == null ? null : Npy.readFloats(Path.of(hvpProbe));
+    AuditData data = data(v);
+    FloatTensor probe = v.get(HVP_PROBE) == null ? null : Npy.readFloats(Path.of(v.get(HVP_PROBE)));
     AuditRunner runner = new AuditRunner(
-        options, new ExactOracleFactory(), extensions, System.err, ProgressBarListener.forConsole(), "lcnn " + Version.get());
-    AuditOutcome outcome;
-    try {
-      outcome = runner.run(m, data, probe, hvpProbe);
-    } finally {
-      attackProgress.finish();
+        options, new ExactOracleFactory(), List.of(), System.err, ProgressBarListener.forConsole(), "lcnn " + Version.get());
+    AuditOutcome outcome = runner.run(m, data, probe, v.get(HVP_PROBE), Path.of(out));
+    if (v.get(DUMP_GRADIENTS) != null) {
+      Npy.write(Path.of(v.get(DUMP_GRADIENTS)), outcome.testGradients());
     }
-    if (dumpGradients != null) {
-      Npy.write(Path.of(dumpGradients), outcome.testGradients());
-    }
-    if (dumpHvp != null) {
-      Npy.write(Path.of(dumpHvp), outcome.hvpProducts());
+    if (v.get(DUMP_HVP) != null) {
+      Npy.write(Path.of(v.get(DUMP_HVP)), outcome.hvpProducts());
     }
     AuditResult result = outcome.result();
     GateReport gate = null;
@@ -209,7 +133,7 @@ public final class AuditCommand implements Subcommand {
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage());
       }
-      result = withGate(result, gate.outcomes());
+      result = result.withGate(gate.outcomes());
     }
     Path json = Path.of(out).resolve("audit.json");
     AuditJson.write(json, result);
@@ -222,46 +146,15 @@ public final class AuditCommand implements Subcommand {
     return 0;
   }
 
-  private final ProgressBarListener.Counter attackProgress = ProgressBarListener.counter("robustness probes", " oracle calls");
-
-  private List<AuditExtension> robustness() {
-    if (attack.trim().equalsIgnoreCase("none")) {
-      return List.of();
-    }
-    RobustnessSettings s = RobustnessSettings.defaults()
-        .withAttack(AttackKind.parse(attack))
-        .withEps(RobustnessSettings.parseRadii("--pgd-eps", pgdEps))
-        .withSteps(pgdSteps)
-        .withRestarts(pgdRestarts);
-    if (inputRange != null) {
-      s = s.withInputRange(InputRange.parse("--input-range", inputRange));
-    }
-    if (stabilityRadii != null) {
-      s = s.withStabilityRadii(RobustnessSettings.parseRadii("--stability-radii", stabilityRadii));
-    }
-    if (noise != null) {
-      s = s.withNoise(Path.of(noise));
-    }
-    if (saveAdversarial != null) {
-      s = s.withSaveAdversarial(Path.of(saveAdversarial));
-    }
-    return List.of(new RobustnessExtension(s, Path.of(out), attackProgress::advance));
-  }
-
-  private static AuditResult withGate(AuditResult r, List<GateOutcome> gate) {
-    return new AuditResult(r.schemaVersion(), r.tool(), r.createdAt(), r.model(), r.settings(), r.splits(),
-        r.trainTestDiscrepancy(), r.selfCheck(), r.attacks(), r.gradientStability(), r.maskingChecks(),
-        r.artifacts(), gate);
-  }
-
-  private AuditData data() {
+  private static AuditData data(OptionValues v) {
+    String dataset = v.get(DATASET);
+    String inputs = v.get(INPUTS);
+    String labels = v.get(LABELS);
     if (dataset != null) {
       if (inputs != null || labels != null) {
         throw new CliException("give either --dataset or --inputs/--labels, not both");
       }
-      if (limit < 1) {
-        throw new CliException("--limit must be ≥ 1");
-      }
+      int limit = v.get(LIMIT);
       LabeledData test = DatasetFiles.fashionMnist(dataset, false).head(limit);
       LabeledData train = DatasetFiles.fashionMnist(dataset, true).head(limit);
       return new AuditData(test, dataset + ":test", dataset + ":test", train, dataset + ":train", dataset + ":train");
@@ -269,6 +162,8 @@ public final class AuditCommand implements Subcommand {
     if (inputs == null || labels == null) {
       throw new CliException("--inputs and --labels are required (or --dataset fashion-mnist)");
     }
+    String trainInputs = v.get(TRAIN_INPUTS);
+    String trainLabels = v.get(TRAIN_LABELS);
     if ((trainInputs == null) != (trainLabels == null)) {
       throw new CliException("--train-inputs and --train-labels go together");
     }

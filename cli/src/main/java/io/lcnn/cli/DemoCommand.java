@@ -1,12 +1,11 @@
 package io.lcnn.cli;
 
-import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lcnn.auditor.attack.RobustnessExtension;
-import io.lcnn.auditor.attack.RobustnessSettings;
 import io.lcnn.auditor.audit.AuditData;
+import io.lcnn.auditor.audit.AuditOption;
 import io.lcnn.auditor.audit.AuditOptions;
+import io.lcnn.auditor.audit.OptionValues;
 import io.lcnn.auditor.audit.AuditRunner;
 import io.lcnn.auditor.audit.ExactOracleFactory;
 import io.lcnn.auditor.model.OnnxModelFile;
@@ -14,7 +13,6 @@ import io.lcnn.auditor.result.AuditJson;
 import io.lcnn.auditor.result.AuditResult;
 import io.lcnn.datasets.DatasetException;
 import io.lcnn.datasets.FashionMnist;
-import io.lcnn.datasets.LabeledData;
 import io.lcnn.exporter.OnnxExporter;
 import io.lcnn.reports.LoadedAudit;
 import io.lcnn.reports.console.ConsoleTable;
@@ -42,39 +40,29 @@ import java.util.Map;
  * prints a summary table.
  */
 @Parameters(commandDescription = "Train a standard and an LCNN model, export, audit and compare them in one report")
-public final class DemoCommand implements Subcommand {
+public final class DemoCommand implements Subcommand, OptionCommand {
   /** The recipes the demo compares, in report order. */
   static final List<Recipe> RECIPES = List.of(Recipe.parse("standard"), Recipe.parse("lcnn"));
 
-  @Parameter(names = {"--help", "-h"}, help = true, description = "Show this command's options")
-  private boolean help;
+  static final AuditOption<String> OUT = AuditOption.text("out", "--out", "demo-out",
+      "Output folder (checkpoints, models, audits, report.html)");
+  static final AuditOption<Boolean> FULL = AuditOption.flagSwitch("full", "--full",
+      "Train on the whole Fashion-MNIST from Debian's dataset-fashion-mnist instead of the embedded subset");
+  static final AuditOption<String> DATA = AuditOption.text("data", "--data", null,
+      "Folder of the Fashion-MNIST IDX files (default: the embedded subset, or Debian's folder with --full)");
+  static final AuditOption<Integer> EPOCHS = AuditOption.integer("epochs", "--epochs", 6, "Training epochs per model", 1);
+  static final AuditOption<Integer> MAX_STEPS = AuditOption.integer("maxSteps", "--max-steps", 0,
+      "Stop each training epoch after this many steps (0: the whole training set)", 0);
+  static final AuditOption<Boolean> NO_PROGRESS = AuditOption.flagSwitch("noProgress", "--no-progress",
+      "Do not draw progress bars");
 
-  @Parameter(names = "--out", description = "Output folder (checkpoints, models, audits, report.html)")
-  private String out = "demo-out";
+  /** Where the demo's audits differ from an audit's defaults (samples per split and a lighter attack). */
+  static final AuditOptions AUDIT_DEFAULTS = AuditOptions.defaults()
+      .with(AuditOptions.MAX_SAMPLES, 100).with(AuditOptions.PGD_STEPS, 20).with(AuditOptions.PGD_RESTARTS, 1);
 
-  @Parameter(names = "--full", description = "Train on the whole Fashion-MNIST from Debian's dataset-fashion-mnist instead of the embedded subset")
-  private boolean full;
-
-  @Parameter(names = "--data", description = "Folder of the Fashion-MNIST IDX files (default: the embedded subset, or Debian's folder with --full)")
-  private String data;
-
-  @Parameter(names = "--epochs", description = "Training epochs per model")
-  private int epochs = 6;
-
-  @Parameter(names = "--audit-samples", description = "Test (and train) samples each audit measures")
-  private int auditSamples = 100;
-
-  @Parameter(names = "--pgd-steps", description = "PGD steps per restart in the audits")
-  private int pgdSteps = 20;
-
-  @Parameter(names = "--pgd-restarts", description = "PGD random restarts in the audits")
-  private int pgdRestarts = 1;
-
-  @Parameter(names = "--max-steps", description = "Stop each training epoch after this many steps (0: the whole training set)")
-  private int maxSteps = 0;
-
-  @Parameter(names = "--no-progress", description = "Do not draw progress bars")
-  private boolean noProgress;
+  /** The demo's own entries, then every audit option. */
+  static final List<AuditOption<?>> OPTIONS = AuditCommand.concat(
+      List.of(HELP, OUT, FULL, DATA, EPOCHS, MAX_STEPS, NO_PROGRESS), AuditOptions.ALL);
 
   @Override
   public String name() {
@@ -83,17 +71,54 @@ public final class DemoCommand implements Subcommand {
 
   @Override
   public boolean helpRequested() {
-    return help;
+    return false;
   }
 
   @Override
   public int call() {
-    if (epochs < 1 || auditSamples < 1 || pgdSteps < 1 || pgdRestarts < 1) {
-      throw new CliException("--epochs, --audit-samples, --pgd-steps and --pgd-restarts must be positive");
+    return call(OptionValues.empty());
+  }
+
+  @Override
+  public List<AuditOption<?>> options() {
+    return OPTIONS;
+  }
+
+  @Override
+  public String usageHeader() {
+    StringBuilder sb = new StringBuilder("Train a standard and an LCNN model, export, audit and compare them in one report\n"
+        + "Usage: lcnn demo [options]\n  The audit options take the audit's defaults except");
+    for (AuditOption<?> o : AuditOptions.ALL) {
+      Object d = AUDIT_DEFAULTS.get(o);
+      if (!java.util.Objects.equals(d, o.defaultValue())) {
+        sb.append(' ').append(o.flag()).append(' ').append(d);
+      }
     }
+    return sb.toString();
+  }
+
+  /** The demo's audit options: the demo's defaults, overridden by what was given. */
+  static AuditOptions auditOptions(OptionValues v) {
+    AuditOptions given = AuditOptions.of(v);
+    AuditOptions o = AUDIT_DEFAULTS;
+    for (AuditOption<?> e : AuditOptions.ALL) {
+      o = v.isSet(e) ? copy(given, o, e) : o;
+    }
+    return o;
+  }
+
+  private static <T> AuditOptions copy(AuditOptions from, AuditOptions to, AuditOption<T> e) {
+    return to.with(e, from.get(e));
+  }
+
+  @Override
+  public int call(OptionValues v) {
+    int epochs = v.get(EPOCHS);
+    boolean noProgress = v.get(NO_PROGRESS);
+    AuditOptions auditOptions = auditOptions(v);
     long start = System.nanoTime();
-    Path outDir = Path.of(out);
-    TrainingData dataset = dataset();
+    Path outDir = Path.of(v.get(OUT));
+    TrainingData dataset = dataset(v.get(DATA), v.get(FULL));
     try {
       ThreadSafetyCheck.verify();
     } catch (IllegalStateException e) {
@@ -108,13 +133,13 @@ public final class DemoCommand implements Subcommand {
     for (Recipe recipe : RECIPES) {
       Path dir = outDir.resolve(recipe.id());
       System.out.printf("%n[%d/%d] train %s%n", step++, steps, recipe.id());
-      TrainConfig cfg = TrainConfig.defaults(recipe, ModelFamily.SMALL_CNN).withSize(epochs, 128, maxSteps, 1.0);
+      TrainConfig cfg = TrainConfig.defaults(recipe, ModelFamily.SMALL_CNN).withSize(epochs, 128, v.get(MAX_STEPS), 1.0);
       new TrainingRun(cfg, dataset, dir.resolve("checkpoint"), System.out, !noProgress).run(null);
       System.out.printf("[%d/%d] export %s%n", step++, steps, recipe.id());
       Path onnx = dir.resolve("model.onnx");
       export(dir.resolve("checkpoint"), onnx);
       System.out.printf("[%d/%d] audit %s%n", step++, steps, recipe.id());
-      AuditResult result = audit(onnx, dataset, dir);
+      AuditResult result = audit(onnx, dataset, dir, auditOptions, noProgress);
       audits.put(recipe.id(), result);
       loaded.add(LoadedAudit.load(dir.resolve("audit.json")));
     }
@@ -131,7 +156,7 @@ public final class DemoCommand implements Subcommand {
     return 0;
   }
 
-  private TrainingData dataset() {
+  private static TrainingData dataset(String data, boolean full) {
     String dir = data != null ? data
         : full ? FashionMnist.DEBIAN_DIR
         : Path.of(System.getProperty("lcnn.home", ".")).resolve("fixtures/fashion-mnist-subset").toString();
@@ -154,24 +179,13 @@ public final class DemoCommand implements Subcommand {
     }
   }
 
-  private AuditResult audit(Path onnx, TrainingData dataset, Path dir) {
-    LabeledData test = dataset.test().head(auditSamples);
-    LabeledData train = dataset.train().head(auditSamples);
-    AuditData auditData = new AuditData(test, dataset.spec() + ":test", dataset.spec() + ":test",
-        train, dataset.spec() + ":train", dataset.spec() + ":train");
-    RobustnessSettings robustness = RobustnessSettings.defaults().withSteps(pgdSteps).withRestarts(pgdRestarts);
-    ProgressBarListener.Counter attackProgress = ProgressBarListener.counter("robustness probes", " oracle calls");
-    AuditOptions options = AuditOptions.defaults();
-    AuditRunner runner = new AuditRunner(options, new ExactOracleFactory(),
-        List.of(new RobustnessExtension(robustness, dir, attackProgress::advance)), System.err,
+  private static AuditResult audit(Path onnx, TrainingData dataset, Path dir, AuditOptions options, boolean noProgress) {
+    AuditData auditData = new AuditData(dataset.test(), dataset.spec() + ":test", dataset.spec() + ":test",
+        dataset.train(), dataset.spec() + ":train", dataset.spec() + ":train");
+    AuditRunner runner = new AuditRunner(options, new ExactOracleFactory(), List.of(), System.err,
         noProgress ? io.lcnn.auditor.audit.ProgressListener.NONE : ProgressBarListener.forConsole(),
         "lcnn " + Version.get());
-    AuditResult result;
-    try {
-      result = runner.run(OnnxModelFile.load(onnx), auditData, null, null).result();
-    } finally {
-      attackProgress.finish();
-    }
+    AuditResult result = runner.run(OnnxModelFile.load(onnx), auditData, null, null, dir).result();
     AuditJson.write(dir.resolve("audit.json"), result);
     return result;
   }

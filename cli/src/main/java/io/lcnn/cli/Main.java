@@ -41,6 +41,9 @@ public final class Main {
       b.addCommand(c.name(), c);
     }
     JCommander jc = b.build();
+    if (args.length > 0 && commands.get(args[0]) instanceof OptionCommand oc) {
+      return runOptionCommand(args[0], oc, java.util.Arrays.asList(args).subList(1, args.length));
+    }
     try {
       jc.parse(args);
     } catch (ParameterException e) {
@@ -72,8 +75,29 @@ public final class Main {
       System.out.print(sb);
       return 0;
     }
+    return guarded(parsed, c::call);
+  }
+
+  /** Parses the arguments of a command declared with option entries and runs it. */
+  private static int runOptionCommand(String name, OptionCommand c, List<String> args) {
+    io.lcnn.auditor.audit.OptionValues values;
     try {
-      return c.call();
+      values = io.lcnn.auditor.audit.OptionValues.parse(c.options(), args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("lcnn " + name + ": " + oneLine(e) + " (lcnn " + name + " --help lists the options)");
+      return 2;
+    }
+    if (values.get(OptionCommand.HELP)) {
+      System.out.print(io.lcnn.auditor.audit.OptionValues.usage(c.usageHeader(), c.options()));
+      return 0;
+    }
+    return guarded(name, () -> c.call(values));
+  }
+
+  /** Runs a command, turning its exceptions into one line on stderr and an exit code. */
+  private static int guarded(String parsed, java.util.function.IntSupplier command) {
+    try {
+      return command.getAsInt();
     } catch (CliException e) {
       System.err.println("lcnn " + parsed + ": " + e.getMessage());
       return e.exitCode();

@@ -23,7 +23,7 @@ class DemoCommandTest {
   @Test
   void tinyDemoTrainsExportsAuditsAndReportsBothModels() throws Exception {
     CliRun r = CliRun.of("demo", "--data", SUBSET.toString(), "--out", tmp.toString(), "--epochs", "1",
-        "--audit-samples", "6", "--pgd-steps", "2", "--no-progress", "--max-steps", "8");
+        "--max-samples", "6", "--pgd-steps", "2", "--no-progress", "--max-steps", "8");
     assertEquals(0, r.exitCode(), r.out() + r.err());
     for (String recipe : new String[] {"standard", "lcnn"}) {
       Path dir = tmp.resolve(recipe);
