@@ -116,8 +116,8 @@ public final class CrossEngineComparison {
               () -> { ort2.hvp().hvp(x, y, v); return b; },
               () -> { torch.hvp(x, y, v); return b; });
           row(out, "pgd", b, rounds, seconds, Integer.MAX_VALUE,
-              () -> { pgd.run(ort1.gradient(), x, y, 0.1, 0, n -> { }); return b * steps; },
-              () -> { pgd.run(ort2.gradient(), x, y, 0.1, 0, n -> { }); return b * steps; },
+              () -> { pgd.run(ort1.gradient(), x, y, 0.1, io.lcnn.auditor.attack.Attack.consecutive(0, x.batchSize()), n -> { }); return b * steps; },
+              () -> { pgd.run(ort2.gradient(), x, y, 0.1, io.lcnn.auditor.attack.Attack.consecutive(0, x.batchSize()), n -> { }); return b * steps; },
               () -> { torchPgd.run(torch, x, y, 0.1); return b * steps; });
         }
       }

@@ -36,7 +36,7 @@ class TorchPgdL2Test {
       // 30 training steps give 100% clean accuracy on the synthetic test set; ε = 1.0 and 1.5
       // break a minority and a majority of it.
       for (double eps : new double[] {1.0, 1.5}) {
-        boolean[] auditor = new PgdL2(10, 2.5, 1, false, 0, InputRange.UNIT).run(exact.gradient(), x, y, eps, 0, n -> { }).broken();
+        boolean[] auditor = new PgdL2(10, 2.5, 1, false, 0, InputRange.UNIT).run(exact.gradient(), x, y, eps, io.lcnn.auditor.attack.Attack.consecutive(0, x.batchSize()), n -> { }).broken();
         boolean[] libtorch = new TorchPgdL2(10, 2.5, 1, false, 0, InputRange.UNIT).run(torch, x, y, eps);
         int both = 0;
         int differ = 0;

@@ -6,6 +6,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.lcnn.datasets.FloatTensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.HashMap;
@@ -16,9 +18,29 @@ import java.util.Map;
 /**
  * Runs an ONNX Runtime session on float32 and int64 inputs and returns float32 outputs as
  * {@link FloatTensor}s, closing every native tensor it made.
+ *
+ * <p>Inputs are copied into direct buffers that each thread keeps and reuses (ONNX Runtime reads
+ * a direct buffer in place): a fresh direct buffer per call is only freed by the garbage
+ * collector, and once the direct-memory limit is reached every allocation runs a full GC, which
+ * serialized parallel workers.
  */
 public final class TensorIO {
+  private static final ThreadLocal<Map<String, ByteBuffer>> BUFFERS = ThreadLocal.withInitial(HashMap::new);
+
   private TensorIO() {}
+
+  /** This thread's direct buffer for input {@code name}, at least {@code bytes} long, cleared. */
+  private static ByteBuffer buffer(String name, int bytes) {
+    Map<String, ByteBuffer> mine = BUFFERS.get();
+    ByteBuffer b = mine.get(name);
+    if (b == null || b.capacity() < bytes) {
+      b = ByteBuffer.allocateDirect(Math.max(bytes, b == null ? 0 : 2 * b.capacity())).order(ByteOrder.nativeOrder());
+      mine.put(name, b);
+    }
+    b.clear();
+    b.limit(bytes);
+    return b;
+  }
 
   /**
    * Runs {@code session}.
@@ -37,10 +59,16 @@ public final class TensorIO {
     Map<String, OnnxTensor> in = new HashMap<>();
     try {
       for (var e : floats.entrySet()) {
-        in.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue().data()), e.getValue().shape()));
+        float[] data = e.getValue().data();
+        FloatBuffer fb = buffer(e.getKey(), 4 * data.length).asFloatBuffer();
+        fb.put(data).flip();
+        in.put(e.getKey(), OnnxTensor.createTensor(env, fb, e.getValue().shape()));
       }
       for (var e : int64s.entrySet()) {
-        in.put(e.getKey(), OnnxTensor.createTensor(env, LongBuffer.wrap(e.getValue()), new long[] {e.getValue().length}));
+        long[] data = e.getValue();
+        LongBuffer lb = buffer(e.getKey(), 8 * data.length).asLongBuffer();
+        lb.put(data).flip();
+        in.put(e.getKey(), OnnxTensor.createTensor(env, lb, new long[] {data.length}));
       }
       Map<String, FloatTensor> out = new LinkedHashMap<>();
       try (OrtSession.Result r = session.run(in, new java.util.LinkedHashSet<>(outputs))) {
