@@ -30,7 +30,7 @@ import java.util.List;
  * {@link AuditOptions} entry.
  */
 @Parameters(commandDescription = "Audit an ONNX classifier: gradients, Hessian norms, curvature -> DIR/audit.json")
-public final class AuditCommand implements Subcommand, OptionCommand {
+public final class AuditCommand implements OptionCommand {
   static final AuditOption<String> MODEL = AuditOption.text("model", "--model", null, "The ONNX classifier (.onnx)");
   static final AuditOption<String> INPUTS = AuditOption.text("inputs", "--inputs", null,
       "Test inputs: .npy float array [N, ...model input shape] or IDX images (.gz ok)");
@@ -63,16 +63,6 @@ public final class AuditCommand implements Subcommand, OptionCommand {
   @Override
   public String name() {
     return "audit";
-  }
-
-  @Override
-  public boolean helpRequested() {
-    return false;
-  }
-
-  @Override
-  public int call() {
-    return call(OptionValues.empty());
   }
 
   @Override

@@ -40,7 +40,7 @@ import java.util.Map;
  * prints a summary table.
  */
 @Parameters(commandDescription = "Train a standard and an LCNN model, export, audit and compare them in one report")
-public final class DemoCommand implements Subcommand, OptionCommand {
+public final class DemoCommand implements OptionCommand {
   /** The recipes the demo compares, in report order. */
   static final List<Recipe> RECIPES = List.of(Recipe.parse("standard"), Recipe.parse("lcnn"));
 
@@ -67,16 +67,6 @@ public final class DemoCommand implements Subcommand, OptionCommand {
   @Override
   public String name() {
     return "demo";
-  }
-
-  @Override
-  public boolean helpRequested() {
-    return false;
-  }
-
-  @Override
-  public int call() {
-    return call(OptionValues.empty());
   }
 
   @Override

@@ -9,7 +9,7 @@ import java.util.List;
  * documentation and validation) rather than jcommander fields: {@link Main} parses its
  * arguments against {@link #options()} and prints its {@code --help} from them.
  */
-interface OptionCommand {
+interface OptionCommand extends Subcommand {
   /** Shows the command's help. */
   AuditOption<Boolean> HELP = new AuditOption<>("help", List.of("--help", "-h"), false,
       "Show this command's options", Boolean::parseBoolean, v -> true, "true or false");
@@ -22,4 +22,16 @@ interface OptionCommand {
 
   /** Runs the command with the parsed values; returns the exit code. */
   int call(OptionValues values);
+
+  /** {@code --help} is one of the option entries, handled by {@link Main}. */
+  @Override
+  default boolean helpRequested() {
+    return false;
+  }
+
+  /** Runs with every option at its default. */
+  @Override
+  default int call() {
+    return call(OptionValues.empty());
+  }
 }

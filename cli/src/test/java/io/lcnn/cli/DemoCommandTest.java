@@ -33,6 +33,8 @@ class DemoCommandTest {
       assertEquals(6, a.splits().get("test").samples().size());
       assertEquals(6, a.splits().get("train").samples().size());
       assertTrue(a.attacks() != null && a.gradientStability() != null && a.maskingChecks() != null);
+      assertEquals(2, a.settings().pgdSteps(), "the given audit option");
+      assertEquals(1, a.settings().pgdRestarts(), "the demo's default for an audit option not given");
     }
     String html = Files.readString(tmp.resolve("report.html"));
     assertTrue(html.contains("standard") && html.contains("lcnn") && html.contains("<svg"), "one report with both models");
