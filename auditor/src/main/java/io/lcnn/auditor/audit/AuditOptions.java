@@ -180,7 +180,7 @@ public final class AuditOptions implements Serializable {
     return get(BATCH_SIZE);
   }
 
-  /** Intra-op threads as given (0: automatic, see {@link #threadsPerWorker()}). */
+  /** Intra-op threads as given (0: automatic, see {@link #threadsFor(int)}). */
   public int threads() {
     return get(THREADS);
   }
@@ -190,10 +190,10 @@ public final class AuditOptions implements Serializable {
     return get(WORKERS);
   }
 
-  /** The intra-op threads each worker's sessions get: the option, or cores / workers (at least 1). */
-  public int threadsPerWorker() {
+  /** The intra-op threads per worker when {@code workers} workers run: the option, or cores / workers (at least 1). */
+  public int threadsFor(int workers) {
     int t = threads();
-    return t > 0 ? t : Math.max(1, Runtime.getRuntime().availableProcessors() / workers());
+    return t > 0 ? t : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, workers));
   }
 
   /** The requested device. */

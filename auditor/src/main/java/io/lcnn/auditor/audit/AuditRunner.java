@@ -105,7 +105,8 @@ public final class AuditRunner {
       }
     }
     int workers = Math.max(1, Math.min(options.workers(), blocks(test) + (train == null ? 0 : blocks(train))));
-    OrtRuntime runtime = new OrtRuntime(options.device(), options.threadsPerWorker(), notices);
+    int threads = options.threadsFor(workers);
+    OrtRuntime runtime = new OrtRuntime(options.device(), threads, notices);
     OutputKind kind = resolveKind(model);
     int classes;
     try (OnnxModelFunction forward = new OnnxModelFunction(model, runtime, options.batchSize())) {
@@ -122,7 +123,7 @@ public final class AuditRunner {
       sets.add(first);
       boolean exact = fallbackReasons.isEmpty();
       for (int w = 1; w < workers; w++) {
-        OrtRuntime rt = new OrtRuntime(options.device(), options.threadsPerWorker(), notices);
+        OrtRuntime rt = new OrtRuntime(options.device(), threads, notices);
         sets.add(exact ? exactFactory.create(model, rt, kind) : fdFactory().create(model, rt, kind));
       }
       double hvpStep = "exact".equals(first.hvp().mode()) ? 0 : fdHvpStep();
@@ -140,7 +141,7 @@ public final class AuditRunner {
       AuditResult result = new AuditResult(
           AuditResult.SCHEMA_VERSION, tool, Instant.now().toString(), info, settings(data, hvpStep, robustness),
           merged.splits(), merged.discrepancy(), merged.selfCheck(), null, null, null, null, null,
-          provenance(model, data, runtime, workers));
+          provenance(model, data, runtime, workers, threads));
       if (merged.robustness() != null) {
         var r = merged.robustness();
         Artifacts gallery = RobustnessProbes.writeArtifacts(
@@ -202,7 +203,7 @@ public final class AuditRunner {
     }
   }
 
-  private Provenance provenance(OnnxModelFile model, AuditData data, OrtRuntime runtime, int workers) {
+  private Provenance provenance(OnnxModelFile model, AuditData data, OrtRuntime runtime, int workers, int threads) {
     Map<String, String> digests = new LinkedHashMap<>();
     for (String f : new String[] {data.testInputs(), data.testLabels(), data.trainInputs(), data.trainLabels(),
         options.get(AuditOptions.NOISE)}) {
@@ -211,7 +212,7 @@ public final class AuditRunner {
     return new Provenance(tool, runtime.environment().getVersion(),
         System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")",
         System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-        new Provenance.Engine("local", workers, options.threadsPerWorker(), null), model.sha256(), digests);
+        new Provenance.Engine("local", workers, threads, null), model.sha256(), digests);
   }
 
   private LabeledData cut(LabeledData d) {
