@@ -141,7 +141,7 @@ public final class AuditRunner {
       AuditResult result = new AuditResult(
           AuditResult.SCHEMA_VERSION, tool, Instant.now().toString(), info, settings(data, hvpStep, robustness),
           merged.splits(), merged.discrepancy(), merged.selfCheck(), null, null, null, null, null,
-          provenance(model, data, runtime, workers, threads));
+          provenance(model, data, probeName, runtime, workers, threads));
       if (merged.robustness() != null) {
         var r = merged.robustness();
         Artifacts gallery = RobustnessProbes.writeArtifacts(
@@ -203,10 +203,11 @@ public final class AuditRunner {
     }
   }
 
-  private Provenance provenance(OnnxModelFile model, AuditData data, OrtRuntime runtime, int workers, int threads) {
+  private Provenance provenance(
+      OnnxModelFile model, AuditData data, String probeName, OrtRuntime runtime, int workers, int threads) {
     Map<String, String> digests = new LinkedHashMap<>();
     for (String f : new String[] {data.testInputs(), data.testLabels(), data.trainInputs(), data.trainLabels(),
-        options.get(AuditOptions.NOISE)}) {
+        options.get(AuditOptions.NOISE), probeName}) {
       FileDigest.addIfFile(digests, f);
     }
     return new Provenance(tool, runtime.environment().getVersion(),
