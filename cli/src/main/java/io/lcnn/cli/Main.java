@@ -2,21 +2,44 @@ package io.lcnn.cli;
 
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
+import com.beust.jcommander.ParameterDescription;
 import com.beust.jcommander.ParameterException;
+import io.lcnn.errors.BadInputException;
+import io.lcnn.errors.CheckFailedException;
+import io.lcnn.errors.InternalErrorException;
+import io.lcnn.errors.LcnnException;
+import io.lcnn.errors.PrintableText;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.text.similarity.LevenshteinDistance;
 
 /**
  * Entry point of the {@code lcnn} command: parses the subcommand with jcommander and runs it.
- * Exit codes: 0 success, 1 a check or gate failed, 2 bad input or usage.
+ * Exit codes ({@link #exitCode}, the one place they are decided): 0 success, 1 a check or gate
+ * failed, 2 bad input or usage, 3 an internal error (stack trace with {@code --debug}).
  */
 public final class Main {
+  /** Exit code of a check or gate that failed. */
+  public static final int CHECK_FAILED = 1;
+  /** Exit code of bad input or usage. */
+  public static final int BAD_INPUT = 2;
+  /** Exit code of an internal error. */
+  public static final int INTERNAL_ERROR = 3;
+
+  private static final String DEBUG_FLAG = "--debug";
+
   @Parameter(names = {"--help", "-h"}, help = true, description = "Show this help")
   private boolean help;
 
   @Parameter(names = "--version", description = "Print the version and exit")
   private boolean version;
+
+  @Parameter(names = DEBUG_FLAG, description = "Print the stack trace of an internal error (also accepted after the command)")
+  private boolean debug;
 
   private Main() {}
 
@@ -34,6 +57,8 @@ public final class Main {
   /** Runs the command line and returns the exit code (for tests). */
   public static int run(String[] args) {
     Main main = new Main();
+    boolean debug = Arrays.asList(args).contains(DEBUG_FLAG) || System.getenv("LCNN_DEBUG") != null;
+    String[] rest = Arrays.stream(args).filter(a -> !a.equals(DEBUG_FLAG)).toArray(String[]::new);
     Map<String, Subcommand> commands = new LinkedHashMap<>();
     JCommander.Builder b = JCommander.newBuilder().addObject(main).programName("lcnn");
     for (Subcommand c : subcommands()) {
@@ -42,12 +67,13 @@ public final class Main {
     }
     JCommander jc = b.build();
     try {
-      jc.parse(args);
+      jc.parse(rest);
     } catch (ParameterException e) {
-      System.err.println("lcnn: " + e.getMessage());
       String cmd = jc.getParsedCommand();
-      System.err.println("Try 'lcnn " + (cmd == null ? "" : cmd + " ") + "--help'.");
-      return 2;
+      String prefix = "lcnn" + (cmd == null ? "" : " " + cmd);
+      System.err.println(PrintableText.oneLine(prefix + ": " + usageProblem(jc, cmd, rest, e)
+          + "; see 'lcnn " + (cmd == null ? "" : cmd + " ") + "--help'"));
+      return BAD_INPUT;
     }
     if (main.version) {
       System.out.println("lcnn " + Version.get());
@@ -63,7 +89,7 @@ public final class Main {
         sb.append(String.format("  %-8s %s%n", c.name(), jc.getUsageFormatter().getCommandDescription(c.name())));
       }
       System.out.print(sb);
-      return parsed == null && !main.help ? 2 : 0;
+      return parsed == null && !main.help ? BAD_INPUT : 0;
     }
     Subcommand c = commands.get(parsed);
     if (c.helpRequested()) {
@@ -74,21 +100,89 @@ public final class Main {
     }
     try {
       return c.call();
-    } catch (CliException e) {
-      System.err.println("lcnn " + parsed + ": " + e.getMessage());
-      return e.exitCode();
-    } catch (RuntimeException e) {
-      System.err.println("lcnn " + parsed + ": " + oneLine(e));
-      if (System.getenv("LCNN_DEBUG") != null) {
+    } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+      LcnnException failure = classify(e);
+      System.err.println("lcnn " + parsed + ": " + failure.getMessage());
+      if (failure instanceof InternalErrorException && (debug || main.debug)) {
         e.printStackTrace();
       }
-      return 2;
+      return exitCode(failure);
     }
   }
 
-  private static String oneLine(Throwable e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
+  /**
+   * The exit code of a failure: the one place the error kinds meet the process's exit status.
+   */
+  static int exitCode(LcnnException e) {
+    if (e instanceof BadInputException) {
+      return BAD_INPUT;
+    }
+    if (e instanceof CheckFailedException) {
+      return CHECK_FAILED;
+    }
+    return INTERNAL_ERROR;
+  }
+
+  /**
+   * The kind of any failure that reached the CLI: lcnn's own exceptions keep theirs; an
+   * IllegalArgumentException (a flag or value refused by a parser) or an I/O failure on the
+   * user's files is bad input; anything else (NullPointerException, IllegalStateException, …)
+   * is an internal error.
+   */
+  static LcnnException classify(Throwable e) {
+    if (e instanceof LcnnException l) {
+      return l;
+    }
+    String m = PrintableText.oneLine(e.getMessage());
+    if (e instanceof IllegalArgumentException || e instanceof UncheckedIOException) {
+      return new BadInputException(m == null ? e.getClass().getSimpleName() : m, e);
+    }
+    return new InternalErrorException("internal error: " + e.getClass().getSimpleName() + (m == null ? "" : ": " + m)
+        + " (run with --debug for the stack trace and please report it)", e);
+  }
+
+  /**
+   * What is wrong with a command line jcommander refused: an unknown option is named with the
+   * nearest known one; other problems keep jcommander's message.
+   */
+  private static String usageProblem(JCommander jc, String cmd, String[] args, ParameterException e) {
+    JCommander scope = cmd == null ? jc : jc.getCommands().get(cmd);
+    List<String> known = new ArrayList<>();
+    for (ParameterDescription p : scope.getParameters()) {
+      known.addAll(Arrays.asList(p.getParameter().names()));
+    }
+    if (cmd != null) {
+      for (ParameterDescription p : jc.getParameters()) {
+        known.addAll(Arrays.asList(p.getParameter().names()));
+      }
+    }
+    boolean afterCommand = cmd == null;
+    for (String a : args) {
+      if (!afterCommand) {
+        afterCommand = a.equals(cmd);
+        continue;
+      }
+      if (a.startsWith("-") && a.length() > 1 && !Character.isDigit(a.charAt(1)) && a.charAt(1) != '.'
+          && !known.contains(a)) {
+        String near = nearest(a, known);
+        return "unknown option " + a + (near == null ? "" : " (did you mean " + near + "?)");
+      }
+    }
+    return e.getMessage();
+  }
+
+  /** The known option closest to {@code word} by edit distance, or null when none is close. */
+  static String nearest(String word, List<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
+    for (String k : known) {
+      int d = distance.apply(word, k);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = k;
+      }
+    }
+    return best != null && bestDistance <= Math.max(2, best.length() / 3) ? best : null;
   }
 }
