@@ -25,10 +25,12 @@ import io.lcnn.reports.gate.Gate;
 import io.lcnn.reports.gate.GateReport;
 import io.lcnn.reports.gate.Policy;
 import io.lcnn.reports.gate.PolicyParser;
+import io.lcnn.reports.gate.PolicyPreflight;
 import io.lcnn.auditor.runtime.Device;
 import io.lcnn.datasets.FloatTensor;
 import io.lcnn.datasets.LabeledData;
 import io.lcnn.datasets.Npy;
+import io.lcnn.datasets.StagedFolder;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -178,9 +180,21 @@ public final class AuditCommand implements Subcommand {
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
+    if (gatePolicy != null) {
+      List<Double> attacked = attack.trim().equalsIgnoreCase("none") ? List.of() : RobustnessSettings.parseRadii("--pgd-eps", pgdEps);
+      boolean train = dataset != null || trainInputs != null;
+      PolicyPreflight.check("--policy " + policy, gatePolicy, new PolicyPreflight.Plan(attacked, train, selfCheckSamples > 0));
+    }
+    try (StagedFolder staged = StagedFolder.open("--out", Path.of(out))) {
+      return audit(options, gatePolicy, staged);
+    }
+  }
+
+  /** Runs the audit with every output going to the staging folder, then moves it into place. */
+  private int audit(AuditOptions options, Policy gatePolicy, StagedFolder staged) {
     List<AuditExtension> extensions;
     try {
-      extensions = robustness();
+      extensions = robustness(staged);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
@@ -196,10 +210,10 @@ public final class AuditCommand implements Subcommand {
       attackProgress.finish();
     }
     if (dumpGradients != null) {
-      Npy.write(Path.of(dumpGradients), outcome.testGradients());
+      Npy.write(staged.map(Path.of(dumpGradients)), outcome.testGradients());
     }
     if (dumpHvp != null) {
-      Npy.write(Path.of(dumpHvp), outcome.hvpProducts());
+      Npy.write(staged.map(Path.of(dumpHvp)), outcome.hvpProducts());
     }
     AuditResult result = outcome.result();
     GateReport gate = null;
@@ -211,8 +225,9 @@ public final class AuditCommand implements Subcommand {
       }
       result = withGate(result, gate.outcomes());
     }
+    AuditJson.write(staged.dir().resolve("audit.json"), result);
+    staged.commit();
     Path json = Path.of(out).resolve("audit.json");
-    AuditJson.write(json, result);
     System.out.print(AuditSummaryTable.format(result));
     System.out.println("wrote " + json);
     if (gate != null) {
@@ -224,7 +239,7 @@ public final class AuditCommand implements Subcommand {
 
   private final ProgressBarListener.Counter attackProgress = ProgressBarListener.counter("robustness probes", " oracle calls");
 
-  private List<AuditExtension> robustness() {
+  private List<AuditExtension> robustness(StagedFolder staged) {
     if (attack.trim().equalsIgnoreCase("none")) {
       return List.of();
     }
@@ -243,9 +258,9 @@ public final class AuditCommand implements Subcommand {
       s = s.withNoise(Path.of(noise));
     }
     if (saveAdversarial != null) {
-      s = s.withSaveAdversarial(Path.of(saveAdversarial));
+      s = s.withSaveAdversarial(staged.map(Path.of(saveAdversarial)));
     }
-    return List.of(new RobustnessExtension(s, Path.of(out), attackProgress::advance));
+    return List.of(new RobustnessExtension(s, staged.dir(), attackProgress::advance));
   }
 
   private static AuditResult withGate(AuditResult r, List<GateOutcome> gate) {

@@ -37,6 +37,15 @@ public final class RobustnessExtension implements AuditExtension {
     this.progress = progress;
   }
 
+  /** Checks, before the audit's work, that the test inputs lie in the input range and that the --noise directions fit the test split. */
+  @Override
+  public void check(io.lcnn.auditor.model.OnnxModelFile model, io.lcnn.datasets.LabeledData test) {
+    RobustnessProbes.checkInRange(test, RobustnessProbes.resolveRange(settings, model.metadata()));
+    if (settings.noise() != null) {
+      RobustnessProbes.checkNoise(io.lcnn.datasets.Npy.readFloats(settings.noise()), settings.noise(), test);
+    }
+  }
+
   @Override
   public AuditResult extend(AuditContext context, AuditResult result) {
     RobustnessSettings s = settings

@@ -1,5 +1,6 @@
 package io.lcnn.auditor.attack;
 
+import io.lcnn.auditor.audit.InvalidInputException;
 import io.lcnn.auditor.masking.MaskingChecks;
 import io.lcnn.auditor.oracle.GradientOracle;
 import io.lcnn.auditor.oracle.HvpOracle;
@@ -101,20 +102,31 @@ public final class RobustnessProbes {
       return probe.run(oracle, hvp, test, curvature, null, "random", progress);
     }
     FloatTensor noise = Npy.readFloats(s.noise());
+    checkNoise(noise, s.noise(), test);
     int m = noise.batchSize();
-    if (m > test.size()) {
-      throw new IllegalArgumentException(s.noise() + ": " + m + " directions for " + test.size() + " test samples; give at most one per sample");
-    }
     double[] c = curvature == null ? null : java.util.Arrays.copyOf(curvature, m);
     return probe.run(oracle, hvp, test.head(m), c, noise, s.noise().toString(), progress);
   }
 
-  private static void checkInRange(LabeledData test, InputRange range) {
+  /** Refuses --noise directions that do not fit the test split: more than one per sample, or another sample shape. */
+  static void checkNoise(FloatTensor noise, Path file, LabeledData test) {
+    int m = noise.batchSize();
+    if (m > test.size()) {
+      throw new InvalidInputException(file + ": " + m + " directions for " + test.size() + " test samples; give at most one per sample");
+    }
+    if (!java.util.Arrays.equals(noise.sampleShape(), test.inputs().sampleShape())) {
+      throw new InvalidInputException(file + ": direction shape " + java.util.Arrays.toString(noise.sampleShape())
+          + " differs from the test samples' " + java.util.Arrays.toString(test.inputs().sampleShape()));
+    }
+  }
+
+  /** Refuses test inputs outside the valid input range the attacks clip to. */
+  static void checkInRange(LabeledData test, InputRange range) {
     float[] v = test.inputs().data();
     int d = test.inputs().sampleSize();
     for (int i = 0; i < v.length; i++) {
       if (!(v[i] >= range.lo() && v[i] <= range.hi())) {
-        throw new IllegalArgumentException(test.source() + ": sample " + (i / d) + " has value " + v[i]
+        throw new InvalidInputException(test.source() + ": sample " + (i / d) + " has value " + v[i]
             + " outside the input range [" + range.lo() + ", " + range.hi() + "]; set the input range to the model's");
       }
     }

@@ -85,6 +85,9 @@ public final class AuditRunner {
     if (hvpProbe != null) {
       checkProbe(hvpProbe, test, probeName);
     }
+    for (AuditExtension e : extensions) {
+      e.check(model, test);
+    }
     OrtRuntime runtime = new OrtRuntime(options.device(), options.threads(), notices);
     OutputKind kind = resolveKind(model);
     int classes;
