@@ -125,6 +125,36 @@ public final class StagedFolder implements AutoCloseable {
     }
   }
 
+  /**
+   * Puts back a target folder that a writer killed in the middle of {@link #commit} left renamed
+   * aside, so that readers see it as it was before. Does nothing when the target exists, when
+   * nothing was left aside, or when a live writer holds the lock (it will finish the swap).
+   */
+  public static void recover(Path target) {
+    Path abs = target.toAbsolutePath().normalize();
+    Path parent = abs.getParent();
+    if (parent == null || Files.exists(abs, LinkOption.NOFOLLOW_LINKS) || !Files.isDirectory(parent)) {
+      return;
+    }
+    String name = abs.getFileName().toString();
+    Path lockFile = parent.resolve("." + name + ".lock");
+    if (!Files.exists(lockFile)) {
+      return;
+    }
+    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+      FileLock lock = channel.tryLock();
+      if (lock != null) {
+        try {
+          repair(parent, name, abs);
+        } finally {
+          lock.release();
+        }
+      }
+    } catch (IOException | OverlappingFileLockException e) {
+      // left as found: the reader then reports the target as missing
+    }
+  }
+
   /** The staging folder, where everything meant for the target is written. */
   public Path dir() {
     return staging;

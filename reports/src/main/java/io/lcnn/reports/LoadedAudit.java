@@ -16,11 +16,14 @@ public record LoadedAudit(Path file, String name, AuditResult result) {
 
   /**
    * Reads and checks an audit.json: {@link AuditJson#read} for the layout, then {@link
-   * AuditValidator} for every field the reports and gates use.
+   * AuditValidator} for every field the reports and gates use. An audit folder that a killed
+   * {@code lcnn audit} left renamed aside is first put back ({@link
+   * io.lcnn.datasets.StagedFolder#recover}).
    *
    * @throws ReportInputException with a one-line message naming the file and the field
    */
   public static LoadedAudit load(Path file) {
+    io.lcnn.datasets.StagedFolder.recover(file.toAbsolutePath().normalize().getParent());
     AuditResult result;
     try {
       result = AuditJson.read(file);
