@@ -109,7 +109,7 @@ public final class GateCommand implements Subcommand {
     maxGradNorm.forEach(s -> rules.addAll(PolicyParser.statLimits(Quantity.GRAD_NORM, s)));
     maxHessianNorm.forEach(s -> rules.addAll(PolicyParser.statLimits(Quantity.HESSIAN_NORM, s)));
     if (minAccuracy != null) {
-      rules.add(new MinAccuracyRule(PolicyParser.flagNumber("--min-accuracy", minAccuracy), "test"));
+      rules.add(PolicyParser.flag("--min-accuracy", () -> new MinAccuracyRule(PolicyParser.flagNumber("--min-accuracy", minAccuracy), "test")));
     }
     minRobustAccuracy.forEach(s -> rules.add(PolicyParser.robustAccuracy(s)));
     maxDiscrepancy.forEach(s -> rules.add(PolicyParser.discrepancy(s)));
@@ -120,7 +120,7 @@ public final class GateCommand implements Subcommand {
       rules.add(new MaskingChecksRule());
     }
     if (maxSelfCheck != null) {
-      rules.add(new MaxSelfCheckErrorRule(PolicyParser.flagNumber("--max-self-check-error", maxSelfCheck)));
+      rules.add(PolicyParser.flag("--max-self-check-error", () -> new MaxSelfCheckErrorRule(PolicyParser.flagNumber("--max-self-check-error", maxSelfCheck))));
     }
     if (maxRegression != null && baseline == null && p.baseline() == null) {
       throw new CliException("--max-regression needs --baseline OLD/audit.json");
