@@ -34,7 +34,11 @@ public final class PolicyPreflight {
    */
   public static void check(String policyFile, Policy policy, Plan plan) {
     if (policy.baseline() != null) {
-      LoadedAudit.load(policy.baseline());
+      try {
+        LoadedAudit.load(policy.baseline());
+      } catch (ReportInputException e) {
+        throw new ReportInputException(policyFile + ": field 'baseline': " + e.getMessage(), e);
+      }
     }
     for (GateRule r : policy.rules()) {
       String problem = problem(r, plan);
