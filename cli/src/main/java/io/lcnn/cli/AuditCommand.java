@@ -31,6 +31,7 @@ import io.lcnn.datasets.FloatTensor;
 import io.lcnn.datasets.LabeledData;
 import io.lcnn.datasets.Npy;
 import io.lcnn.datasets.StagedFolder;
+import io.lcnn.errors.PrintableText;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -228,10 +229,10 @@ public final class AuditCommand implements Subcommand {
     AuditJson.write(staged.dir().resolve("audit.json"), result);
     staged.commit();
     Path json = Path.of(out).resolve("audit.json");
-    System.out.print(AuditSummaryTable.format(result));
-    System.out.println("wrote " + json);
+    System.out.print(PrintableText.lines(AuditSummaryTable.format(result)));
+    System.out.println(PrintableText.of("wrote " + json));
     if (gate != null) {
-      gate.lines().forEach(System.out::println);
+      gate.lines().forEach(l -> System.out.println(PrintableText.of(l)));
       return gate.exitCode();
     }
     return 0;

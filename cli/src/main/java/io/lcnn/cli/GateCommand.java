@@ -91,7 +91,7 @@ public final class GateCommand implements Subcommand {
     }
     LoadedAudit audit = LoadedAudit.load(Path.of(audits.get(0)));
     GateReport report = Gate.evaluate(audit.file().toString(), audit.result(), p);
-    report.lines().forEach(System.out::println);
+    report.lines().forEach(l -> System.out.println(io.lcnn.errors.PrintableText.of(l)));
     System.out.println(report.passed()
         ? "gate: PASS (" + report.outcomes().size() + " rules)"
         : "gate: FAIL (" + report.failures() + " of " + report.outcomes().size() + " rules failed)");

@@ -70,16 +70,18 @@ public final class Main {
       jc.parse(rest);
     } catch (ParameterException e) {
       String cmd = jc.getParsedCommand();
-      String prefix = "lcnn" + (cmd == null ? "" : " " + cmd);
-      System.err.println(PrintableText.oneLine(prefix + ": " + usageProblem(jc, cmd, rest, e)
-          + "; see 'lcnn " + (cmd == null ? "" : cmd + " ") + "--help'"));
-      return BAD_INPUT;
+      String unknown = unknownOption(jc, cmd, rest);
+      return usageError(cmd, unknown != null ? unknown : e.getMessage());
     }
     if (main.version) {
       System.out.println("lcnn " + Version.get());
       return 0;
     }
     String parsed = jc.getParsedCommand();
+    String unknown = unknownOption(jc, parsed, rest);
+    if (unknown != null) {
+      return usageError(parsed, unknown);
+    }
     if (parsed == null || main.help) {
       StringBuilder sb = new StringBuilder();
       sb.append("lcnn ").append(Version.get())
@@ -141,34 +143,52 @@ public final class Main {
         + " (run with --debug for the stack trace and please report it)", e);
   }
 
+  /** Prints a usage problem as one line pointing to the command's help; returns the exit code. */
+  private static int usageError(String cmd, String problem) {
+    System.err.println(PrintableText.oneLine("lcnn" + (cmd == null ? "" : " " + cmd) + ": " + problem + "; see 'lcnn "
+        + (cmd == null ? "" : cmd + " ") + "--help'"));
+    return BAD_INPUT;
+  }
+
   /**
-   * What is wrong with a command line jcommander refused: an unknown option is named with the
-   * nearest known one; other problems keep jcommander's message.
+   * The first argument after the command that looks like an option but is none of the command's
+   * (jcommander takes those for main parameters of commands that have them, e.g. report and
+   * gate), with the nearest known option; null when every option is known. Values of options
+   * that take one are skipped, as are negative numbers.
    */
-  private static String usageProblem(JCommander jc, String cmd, String[] args, ParameterException e) {
-    JCommander scope = cmd == null ? jc : jc.getCommands().get(cmd);
-    List<String> known = new ArrayList<>();
-    for (ParameterDescription p : scope.getParameters()) {
-      known.addAll(Arrays.asList(p.getParameter().names()));
-    }
+  private static String unknownOption(JCommander jc, String cmd, String[] args) {
+    Map<String, Boolean> takesValue = new LinkedHashMap<>();
+    List<ParameterDescription> params = new ArrayList<>(jc.getParameters());
     if (cmd != null) {
-      for (ParameterDescription p : jc.getParameters()) {
-        known.addAll(Arrays.asList(p.getParameter().names()));
+      params.addAll(jc.getCommands().get(cmd).getParameters());
+    }
+    for (ParameterDescription p : params) {
+      Class<?> type = p.getParameterized().getType();
+      for (String name : p.getParameter().names()) {
+        takesValue.put(name, type != boolean.class && type != Boolean.class);
       }
     }
     boolean afterCommand = cmd == null;
+    boolean value = false;
     for (String a : args) {
       if (!afterCommand) {
         afterCommand = a.equals(cmd);
         continue;
       }
-      if (a.startsWith("-") && a.length() > 1 && !Character.isDigit(a.charAt(1)) && a.charAt(1) != '.'
-          && !known.contains(a)) {
-        String near = nearest(a, known);
+      if (value) {
+        value = false;
+        continue;
+      }
+      if (takesValue.containsKey(a)) {
+        value = takesValue.get(a);
+        continue;
+      }
+      if (a.startsWith("-") && a.length() > 1 && !Character.isDigit(a.charAt(1)) && a.charAt(1) != '.') {
+        String near = nearest(a, new ArrayList<>(takesValue.keySet()));
         return "unknown option " + a + (near == null ? "" : " (did you mean " + near + "?)");
       }
     }
-    return e.getMessage();
+    return null;
   }
 
   /** The known option closest to {@code word} by edit distance, or null when none is close. */

@@ -148,7 +148,7 @@ public final class AuditRunner {
           throw new ModelLoadException(model.path() + ": cannot differentiate exactly: " + e.getMessage(), e);
         }
         fallbackReasons.add(e.getMessage());
-        notices.println("notice: exact gradients unavailable (" + e.getMessage() + "); using finite differences");
+        notices.println("notice: exact gradients unavailable (" + io.lcnn.errors.PrintableText.oneLine(e.getMessage()) + "); using finite differences");
       }
     } else {
       fallbackReasons.add("finite differences requested (--gradients finite-difference)");
