@@ -105,20 +105,24 @@ class ExternalDataTest {
     assertTrue(m.contains("'../outside.bin'") && m.contains(".."), m);
   }
 
+  /** Writes the six weights to {@code real} and links {@code m/link.bin} to it. */
+  private Path linkedWeights(Path real) throws IOException {
+    Path dir = modelDir();
+    Files.write(real, floats(1, 2, 3, 4, 5, 6));
+    Files.createSymbolicLink(dir.resolve("link.bin"), real);
+    return dir;
+  }
+
   @Test
   void symlinkLeavingTheFolderIsRefused() throws IOException {
-    Path dir = modelDir();
-    Files.write(tmp.resolve("outside.bin"), floats(1, 2, 3, 4, 5, 6));
-    Files.createSymbolicLink(dir.resolve("link.bin"), tmp.resolve("outside.bin"));
+    linkedWeights(tmp.resolve("outside.bin"));
     String m = refusal(external(List.of(6L), "location", "link.bin"));
     assertTrue(m.contains("'link.bin'") && m.contains("outside the model's folder"), m);
   }
 
   @Test
   void symlinkInsideTheFolderIsFollowed() throws IOException {
-    Path dir = modelDir();
-    Files.write(dir.resolve("real.bin"), floats(1, 2, 3, 4, 5, 6));
-    Files.createSymbolicLink(dir.resolve("link.bin"), dir.resolve("real.bin"));
+    Path dir = linkedWeights(modelDir().resolve("real.bin"));
     OnnxMl.ModelProto in = ExternalData.inline(dir.resolve("model.onnx"), model(external(List.of(6L), "location", "link.bin")));
     assertArrayEquals(floats(1, 2, 3, 4, 5, 6), in.getGraph().getInitializer(0).getRawData().toByteArray());
   }
