@@ -27,6 +27,7 @@ import io.lcnn.reports.gate.Policy;
 import io.lcnn.reports.gate.PolicyParser;
 import io.lcnn.reports.gate.PolicyPreflight;
 import io.lcnn.auditor.runtime.Device;
+import io.lcnn.datasets.AtomicFiles;
 import io.lcnn.datasets.FloatTensor;
 import io.lcnn.datasets.LabeledData;
 import io.lcnn.datasets.Npy;
@@ -185,6 +186,12 @@ public final class AuditCommand implements Subcommand {
       List<Double> attacked = attack.trim().equalsIgnoreCase("none") ? List.of() : RobustnessSettings.parseRadii("--pgd-eps", pgdEps);
       boolean train = dataset != null || trainInputs != null;
       PolicyPreflight.check("--policy " + policy, gatePolicy, new PolicyPreflight.Plan(attacked, train, selfCheckSamples > 0));
+    }
+    if (dumpGradients != null) {
+      AtomicFiles.checkWritable("--dump-gradients", Path.of(dumpGradients));
+    }
+    if (dumpHvp != null) {
+      AtomicFiles.checkWritable("--dump-hvp", Path.of(dumpHvp));
     }
     try (StagedFolder staged = StagedFolder.open("--out", Path.of(out))) {
       return audit(options, gatePolicy, staged);

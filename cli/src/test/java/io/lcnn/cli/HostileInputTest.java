@@ -275,6 +275,14 @@ class HostileInputTest {
         "--pgd-eps");
     policyCase("policy-needs-attacks", "{\"min-robust-accuracy\": {\"0.1\": 0.5}}", "min-robust-accuracy 0.1",
         "--attack is none");
+    Path dumpFolder = Files.createDirectories(dir("dump-gradients-is-a-folder").resolve("g.npy"));
+    CASES.add(new Case("dump-gradients-is-a-folder", auditArgs(model, inputs, labels,
+        dir("dump-gradients-is-a-folder").resolve("out"), "--dump-gradients", dumpFolder.toString()), 2,
+        List.of("--dump-gradients " + dumpFolder, "is a folder"), dir("dump-gradients-is-a-folder").resolve("out"), null));
+    Path dumpBelowFile = outFile.resolve("g.npy");
+    CASES.add(new Case("dump-hvp-below-a-file", auditArgs(model, inputs, labels, dir("dump-hvp-below-a-file").resolve("out"),
+        "--hvp-probe", inputs.toString(), "--dump-hvp", dumpBelowFile.toString()), 2,
+        List.of("--dump-hvp " + dumpBelowFile, "which is a file"), dir("dump-hvp-below-a-file").resolve("out"), null));
     policyCase("policy-needs-train-split", "{\"max-discrepancy\": {\"curvature\": 0.2}}", "train split");
     policyCase("policy-baseline-missing", "{\"baseline\": \"nowhere/audit.json\"}", "'baseline'", "nowhere/audit.json");
     policyCase("policy-duplicate-key", "{\"min-accuracy\": 0.5, \"min-accuracy\": 0.1}", "min-accuracy");

@@ -38,4 +38,30 @@ public final class AtomicFiles {
   public static void writeString(Path target, String text) {
     write(target, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
+
+  /**
+   * Checks, before any work, that a file can later be written at {@code target}: it is not a
+   * folder, and its nearest existing ancestor is a writable folder (not a file).
+   *
+   * @param flag the option that named the file, for the message
+   * @throws io.lcnn.errors.BadInputException one line naming the flag and the path
+   */
+  public static void checkWritable(String flag, Path target) {
+    Path abs = target.toAbsolutePath().normalize();
+    String shown = flag + " " + io.lcnn.errors.PrintableText.of(target.toString());
+    if (Files.isDirectory(abs)) {
+      throw new io.lcnn.errors.BadInputException(flag, shown + ": is a folder, expected a file name", null);
+    }
+    for (Path p = abs.getParent(); p != null; p = p.getParent()) {
+      if (Files.exists(p)) {
+        if (!Files.isDirectory(p)) {
+          throw new io.lcnn.errors.BadInputException(flag, shown + ": cannot be created below " + p + ", which is a file", null);
+        }
+        if (!Files.isWritable(p)) {
+          throw new io.lcnn.errors.BadInputException(flag, shown + ": the folder " + p + " is read-only", null);
+        }
+        return;
+      }
+    }
+  }
 }
