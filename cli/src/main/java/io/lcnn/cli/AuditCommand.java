@@ -182,8 +182,14 @@ public final class AuditCommand implements Subcommand {
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
+    RobustnessSettings robustness;
+    try {
+      robustness = robustnessSettings();
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage());
+    }
     if (gatePolicy != null) {
-      List<Double> attacked = attack.trim().equalsIgnoreCase("none") ? List.of() : RobustnessSettings.parseRadii("--pgd-eps", pgdEps);
+      List<Double> attacked = robustness == null ? List.of() : robustness.eps();
       boolean train = dataset != null || trainInputs != null;
       PolicyPreflight.check("--policy " + policy, gatePolicy, new PolicyPreflight.Plan(attacked, train, selfCheckSamples > 0));
     }
@@ -194,18 +200,13 @@ public final class AuditCommand implements Subcommand {
       AtomicFiles.checkWritable("--dump-hvp", Path.of(dumpHvp));
     }
     try (StagedFolder staged = StagedFolder.open("--out", Path.of(out))) {
-      return audit(options, gatePolicy, staged);
+      return audit(options, gatePolicy, robustness, staged);
     }
   }
 
   /** Runs the audit with every output going to the staging folder, then moves it into place. */
-  private int audit(AuditOptions options, Policy gatePolicy, StagedFolder staged) {
-    List<AuditExtension> extensions;
-    try {
-      extensions = robustness(staged);
-    } catch (IllegalArgumentException e) {
-      throw new CliException(e.getMessage());
-    }
+  private int audit(AuditOptions options, Policy gatePolicy, RobustnessSettings robustness, StagedFolder staged) {
+    List<AuditExtension> extensions = robustness(robustness, staged);
     OnnxModelFile m = OnnxModelFile.load(Path.of(model));
     AuditData data = data();
     FloatTensor probe = hvpProbe == null ? null : Npy.readFloats(Path.of(hvpProbe));
@@ -247,9 +248,10 @@ public final class AuditCommand implements Subcommand {
 
   private final ProgressBarListener.Counter attackProgress = ProgressBarListener.counter("robustness probes", " oracle calls");
 
-  private List<AuditExtension> robustness(StagedFolder staged) {
+  /** The robustness probes' settings from the flags (checked), or null when attacks are off. */
+  private RobustnessSettings robustnessSettings() {
     if (attack.trim().equalsIgnoreCase("none")) {
-      return List.of();
+      return null;
     }
     RobustnessSettings s = RobustnessSettings.defaults()
         .withAttack(AttackKind.parse(attack))
@@ -264,6 +266,14 @@ public final class AuditCommand implements Subcommand {
     }
     if (noise != null) {
       s = s.withNoise(Path.of(noise));
+    }
+    return s;
+  }
+
+  /** The robustness stage writing into the staging folder (none when attacks are off). */
+  private List<AuditExtension> robustness(RobustnessSettings s, StagedFolder staged) {
+    if (s == null) {
+      return List.of();
     }
     if (saveAdversarial != null) {
       s = s.withSaveAdversarial(staged.map(Path.of(saveAdversarial)));
