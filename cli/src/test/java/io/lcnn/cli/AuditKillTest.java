@@ -25,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILL at several points of an audit (after the staging folder is made, while the gallery is
  * being written, before the rename, between the two renames of the swap) leaves --out exactly as
  * it was before, readable by {@code lcnn report}; a second writer is refused while the first
- * holds the lock; a run that is not killed replaces --out with a complete new audit.
+ * holds the lock; a run that is not killed replaces --out with a complete new audit; and an old
+ * audit.json beside a new gallery (what a kill left before staging existed) is refused by
+ * {@code lcnn report}.
  */
 class AuditKillTest {
   private static final Path DIR =
@@ -111,6 +113,36 @@ class AuditKillTest {
     p.awaitStderr("paused at before-commit");
     p.kill();
     assertAsBeforeAndReportable("killed before the rename");
+  }
+
+  @Test
+  void oldAuditJsonBesideANewGalleryIsRefusedByReport() throws IOException {
+    CliProcess p = startPausedAt("before-commit", "mixed");
+    p.awaitStderr("paused at before-commit");
+    p.kill();
+    Path staging;
+    try (Stream<Path> s = Files.list(tmp)) {
+      staging = s.filter(f -> f.getFileName().toString().startsWith(".out.staging-"))
+          .filter(f -> Files.exists(f.resolve("audit.json"))).findFirst().orElseThrow();
+    }
+    Path mixed = tmp.resolve("mixed");
+    try (Stream<Path> s = Files.walk(out)) {
+      for (Path f : (Iterable<Path>) s::iterator) {
+        Path target = mixed.resolve(out.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
+    Files.copy(staging.resolve("gallery/adversarial.npy"), mixed.resolve("gallery/adversarial.npy"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    CliRun report = CliRun.of("report", mixed.resolve("audit.json").toString(), "--out", tmp.resolve("mixed.html").toString());
+    assertEquals(2, report.exitCode(), report.err());
+    assertTrue(report.err().contains("gallery/adversarial.npy differs from the file the audit wrote"), report.err());
+    assertFalse(Files.exists(tmp.resolve("mixed.html")));
+    assertAsBeforeAndReportable("after the mixed-folder check");
   }
 
   @Test

@@ -135,6 +135,31 @@ class HostileInputTest {
         d.resolve("r.html"), null));
   }
 
+  /**
+   * {@code lcnn report} on a copy of the whole good audit folder changed by {@code edit} after it
+   * was written (files mixed with another run's, or lost).
+   */
+  private static void folderCase(String name, java.util.function.Consumer<Path> edit, String... words) {
+    Path d = dir(name).resolve("audit");
+    try (Stream<Path> s = Files.walk(audit.getParent())) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        Path target = d.resolve(audit.getParent().relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    edit.accept(d);
+    List<String> w = new ArrayList<>(List.of(d.toString()));
+    w.addAll(List.of(words));
+    CASES.add(new Case(name, new String[] {"report", d.resolve("audit.json").toString(), "--out",
+        dir(name).resolve("r.html").toString()}, 2, w, dir(name).resolve("r.html"), null));
+  }
+
   /** An audit (attacks off) with a hostile policy.json; it must be refused before any work (no --out). */
   private static void policyCase(String name, String json, String... words) {
     attackedPolicyCase(name, json, "none", words);
@@ -306,6 +331,15 @@ class HostileInputTest {
     auditJsonCase("audit-json-gallery-dot-dot", s -> s.replaceFirst("\"galleryInputs\" : \"[^\"]*\"",
         "\"galleryInputs\" : \"../../good/gallery/inputs.npy\""), "artifacts.galleryInputs", "..");
 
+    folderCase("audit-folder-mixed-gallery", d -> write(d.resolve("gallery/adversarial.npy"), random),
+        "gallery/adversarial.npy differs from the file the audit wrote");
+    folderCase("audit-folder-gallery-lost", d -> {
+      try {
+        Files.delete(d.resolve("gallery/gradients.npy"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, "gallery/gradients.npy is missing");
     CASES.add(new Case("unknown-flag", new String[] {"audit", "--model", model.toString(), "--pgd-ep", "0.1"}, 2,
         List.of("unknown option --pgd-ep", "did you mean --pgd-eps?"), null, null));
   }

@@ -174,8 +174,12 @@ public final class StagedFolder implements AutoCloseable {
     return abs.startsWith(target) ? staging.resolve(target.relativize(abs).toString()) : p;
   }
 
-  /** Renames the staging folder into place (the old target, if any, is replaced and deleted). */
+  /**
+   * Writes the folder's {@link FolderManifest} and renames the staging folder into place (the
+   * old target, if any, is replaced and deleted).
+   */
   public void commit() {
+    FolderManifest.write(staging);
     pause("before-commit");
     try {
       if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
