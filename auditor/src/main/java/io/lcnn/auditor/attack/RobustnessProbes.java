@@ -1,6 +1,5 @@
 package io.lcnn.auditor.attack;
 
-import io.lcnn.auditor.audit.InvalidInputException;
 import io.lcnn.auditor.masking.MaskingChecks;
 import io.lcnn.auditor.oracle.GradientOracle;
 import io.lcnn.auditor.oracle.HvpOracle;
@@ -112,10 +111,10 @@ public final class RobustnessProbes {
   static void checkNoise(FloatTensor noise, Path file, LabeledData test) {
     int m = noise.batchSize();
     if (m > test.size()) {
-      throw new InvalidInputException(file + ": " + m + " directions for " + test.size() + " test samples; give at most one per sample");
+      throw new IllegalArgumentException(file + ": " + m + " directions for " + test.size() + " test samples; give at most one per sample");
     }
     if (!java.util.Arrays.equals(noise.sampleShape(), test.inputs().sampleShape())) {
-      throw new InvalidInputException(file + ": direction shape " + java.util.Arrays.toString(noise.sampleShape())
+      throw new IllegalArgumentException(file + ": direction shape " + java.util.Arrays.toString(noise.sampleShape())
           + " differs from the test samples' " + java.util.Arrays.toString(test.inputs().sampleShape()));
     }
   }
@@ -126,7 +125,7 @@ public final class RobustnessProbes {
     int d = test.inputs().sampleSize();
     for (int i = 0; i < v.length; i++) {
       if (!(v[i] >= range.lo() && v[i] <= range.hi())) {
-        throw new InvalidInputException(test.source() + ": sample " + (i / d) + " has value " + v[i]
+        throw new IllegalArgumentException(test.source() + ": sample " + (i / d) + " has value " + v[i]
             + " outside the input range [" + range.lo() + ", " + range.hi() + "]; set the input range to the model's");
       }
     }
