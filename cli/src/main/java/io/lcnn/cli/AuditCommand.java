@@ -19,6 +19,11 @@ import io.lcnn.reports.gate.Gate;
 import io.lcnn.reports.gate.GateReport;
 import io.lcnn.reports.gate.Policy;
 import io.lcnn.reports.gate.PolicyParser;
+import io.lcnn.reports.gate.PolicyPreflight;
+import io.lcnn.auditor.attack.RobustnessSettings;
+import io.lcnn.datasets.AtomicFiles;
+import io.lcnn.datasets.StagedFolder;
+import io.lcnn.errors.PrintableText;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,23 +102,47 @@ public final class AuditCommand implements OptionCommand {
     }
     AuditOptions options = AuditOptions.of(v);
     Policy gatePolicy;
+    RobustnessSettings robustness;
     try {
       gatePolicy = v.get(POLICY) == null ? null : PolicyParser.read(Path.of(v.get(POLICY)));
-      options.robustness();
+      robustness = options.robustness();
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
-    OnnxModelFile m = OnnxModelFile.load(Path.of(model));
+    if (gatePolicy != null) {
+      List<Double> attacked = robustness == null ? List.of() : robustness.eps();
+      boolean train = v.get(DATASET) != null || v.get(TRAIN_INPUTS) != null;
+      PolicyPreflight.check("--policy " + v.get(POLICY), gatePolicy,
+          new PolicyPreflight.Plan(attacked, train, options.selfCheckSamples() > 0));
+    }
+    if (v.get(DUMP_GRADIENTS) != null) {
+      AtomicFiles.checkWritable("--dump-gradients", Path.of(v.get(DUMP_GRADIENTS)));
+    }
+    if (v.get(DUMP_HVP) != null) {
+      AtomicFiles.checkWritable("--dump-hvp", Path.of(v.get(DUMP_HVP)));
+    }
+    try (StagedFolder staged = StagedFolder.open("--out", Path.of(out))) {
+      return audit(v, options, gatePolicy, staged);
+    }
+  }
+
+  /** Runs the audit with every output going to the staging folder, then moves it into place. */
+  private static int audit(OptionValues v, AuditOptions options, Policy gatePolicy, StagedFolder staged) {
+    if (options.get(AuditOptions.SAVE_ADVERSARIAL) != null) {
+      options = options.with(AuditOptions.SAVE_ADVERSARIAL,
+          staged.map(Path.of(options.get(AuditOptions.SAVE_ADVERSARIAL))).toString());
+    }
+    OnnxModelFile m = OnnxModelFile.load(Path.of(v.get(MODEL)));
     AuditData data = data(v);
     FloatTensor probe = v.get(HVP_PROBE) == null ? null : Npy.readFloats(Path.of(v.get(HVP_PROBE)));
     AuditRunner runner = new AuditRunner(
         options, new ExactOracleFactory(), List.of(), System.err, ProgressBarListener.forConsole(), "lcnn " + Version.get());
-    AuditOutcome outcome = runner.run(m, data, probe, v.get(HVP_PROBE), Path.of(out));
+    AuditOutcome outcome = runner.run(m, data, probe, v.get(HVP_PROBE), staged.dir());
     if (v.get(DUMP_GRADIENTS) != null) {
-      Npy.write(Path.of(v.get(DUMP_GRADIENTS)), outcome.testGradients());
+      Npy.write(staged.map(Path.of(v.get(DUMP_GRADIENTS))), outcome.testGradients());
     }
     if (v.get(DUMP_HVP) != null) {
-      Npy.write(Path.of(v.get(DUMP_HVP)), outcome.hvpProducts());
+      Npy.write(staged.map(Path.of(v.get(DUMP_HVP))), outcome.hvpProducts());
     }
     AuditResult result = outcome.result();
     GateReport gate = null;
@@ -125,12 +154,13 @@ public final class AuditCommand implements OptionCommand {
       }
       result = result.withGate(gate.outcomes());
     }
-    Path json = Path.of(out).resolve("audit.json");
-    AuditJson.write(json, result);
-    System.out.print(AuditSummaryTable.format(result));
-    System.out.println("wrote " + json);
+    AuditJson.write(staged.dir().resolve("audit.json"), result);
+    staged.commit();
+    Path json = Path.of(v.get(OUT)).resolve("audit.json");
+    System.out.print(PrintableText.lines(AuditSummaryTable.format(result)));
+    System.out.println(PrintableText.of("wrote " + json));
     if (gate != null) {
-      gate.lines().forEach(System.out::println);
+      gate.lines().forEach(l -> System.out.println(PrintableText.of(l)));
       return gate.exitCode();
     }
     return 0;

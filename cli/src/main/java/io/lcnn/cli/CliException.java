@@ -1,22 +1,11 @@
 package io.lcnn.cli;
 
-/** A failure the CLI reports as one line with a given exit code (2 = bad input by default). */
-public class CliException extends RuntimeException {
-  private final int exitCode;
+import io.lcnn.errors.BadInputException;
 
-  /** Bad input (exit code 2). */
+/** A bad command line (a missing or contradictory flag): one line naming the flag; exit code 2. */
+public class CliException extends BadInputException {
+  /** A one-line message naming the flag. */
   public CliException(String message) {
-    this(message, 2);
-  }
-
-  /** A failure with the given exit code. */
-  public CliException(String message, int exitCode) {
     super(message);
-    this.exitCode = exitCode;
-  }
-
-  /** The process exit code to use. */
-  public int exitCode() {
-    return exitCode;
   }
 }

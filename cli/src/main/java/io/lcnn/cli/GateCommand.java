@@ -91,7 +91,7 @@ public final class GateCommand implements Subcommand {
     }
     LoadedAudit audit = LoadedAudit.load(Path.of(audits.get(0)));
     GateReport report = Gate.evaluate(audit.file().toString(), audit.result(), p);
-    report.lines().forEach(System.out::println);
+    report.lines().forEach(l -> System.out.println(io.lcnn.errors.PrintableText.of(l)));
     System.out.println(report.passed()
         ? "gate: PASS (" + report.outcomes().size() + " rules)"
         : "gate: FAIL (" + report.failures() + " of " + report.outcomes().size() + " rules failed)");
@@ -109,7 +109,7 @@ public final class GateCommand implements Subcommand {
     maxGradNorm.forEach(s -> rules.addAll(PolicyParser.statLimits(Quantity.GRAD_NORM, s)));
     maxHessianNorm.forEach(s -> rules.addAll(PolicyParser.statLimits(Quantity.HESSIAN_NORM, s)));
     if (minAccuracy != null) {
-      rules.add(new MinAccuracyRule(PolicyParser.flagNumber("--min-accuracy", minAccuracy), "test"));
+      rules.add(PolicyParser.flag("--min-accuracy", () -> new MinAccuracyRule(PolicyParser.flagNumber("--min-accuracy", minAccuracy), "test")));
     }
     minRobustAccuracy.forEach(s -> rules.add(PolicyParser.robustAccuracy(s)));
     maxDiscrepancy.forEach(s -> rules.add(PolicyParser.discrepancy(s)));
@@ -120,7 +120,7 @@ public final class GateCommand implements Subcommand {
       rules.add(new MaskingChecksRule());
     }
     if (maxSelfCheck != null) {
-      rules.add(new MaxSelfCheckErrorRule(PolicyParser.flagNumber("--max-self-check-error", maxSelfCheck)));
+      rules.add(PolicyParser.flag("--max-self-check-error", () -> new MaxSelfCheckErrorRule(PolicyParser.flagNumber("--max-self-check-error", maxSelfCheck))));
     }
     if (maxRegression != null && baseline == null && p.baseline() == null) {
       throw new CliException("--max-regression needs --baseline OLD/audit.json");

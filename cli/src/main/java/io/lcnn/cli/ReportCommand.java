@@ -70,7 +70,7 @@ public final class ReportCommand implements Subcommand {
     HtmlReport.write(target, loaded, gates, "lcnn " + Version.get());
     Map<String, AuditResult> table = new LinkedHashMap<>();
     loaded.forEach(a -> table.putIfAbsent(a.name(), a.result()));
-    System.out.print(ConsoleTable.render(table));
+    System.out.print(io.lcnn.errors.PrintableText.lines(ConsoleTable.render(table)));
     System.out.println("report: " + target.toAbsolutePath());
     return 0;
   }

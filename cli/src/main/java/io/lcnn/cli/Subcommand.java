@@ -11,6 +11,6 @@ public interface Subcommand {
   /** Whether {@code --help} was given to this command. */
   boolean helpRequested();
 
-  /** Runs the command; returns 0 on success, 1 when a check failed, 2 on bad input. */
+  /** Runs the command; returns 0 on success, 1 when a check failed; failures are thrown as {@link io.lcnn.errors.LcnnException}s. */
   int call();
 }

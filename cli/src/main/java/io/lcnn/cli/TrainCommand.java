@@ -162,7 +162,7 @@ public final class TrainCommand implements Subcommand {
     } catch (CheckpointException e) {
       throw new CliException(e.getMessage());
     } catch (TrainingDivergedException e) {
-      throw new CliException(e.getMessage(), 1);
+      throw new io.lcnn.errors.CheckFailedException(e.getMessage(), e);
     }
     System.out.println("wrote " + Path.of(out).resolve("model.params") + ", model.json, training.json");
     return 0;

@@ -4,7 +4,7 @@ package io.lcnn.datasets;
  * A dataset or array file that cannot be read as asked. The message is one line naming the file
  * and what is wrong with it.
  */
-public class DatasetException extends RuntimeException {
+public class DatasetException extends io.lcnn.errors.BadInputException {
   /** A one-line message naming the file and the problem. */
   public DatasetException(String message) {
     super(message);

@@ -27,8 +27,7 @@ public final class IdxFile {
       int n = in.readInt();
       int rows = in.readInt();
       int cols = in.readInt();
-      byte[] raw = new byte[Math.multiplyExact(n, rows * cols)];
-      in.readFully(raw);
+      byte[] raw = readBytes(file, in, "count " + n + " x rows " + rows + " x cols " + cols, n, rows, cols);
       float[] f = new float[raw.length];
       for (int i = 0; i < raw.length; i++) {
         f[i] = Byte.toUnsignedInt(raw[i]) / 255f;
@@ -49,8 +48,7 @@ public final class IdxFile {
         throw new DatasetException(file + ": not an IDX label file (magic 0x" + Integer.toHexString(magic) + ")");
       }
       int n = in.readInt();
-      byte[] raw = new byte[n];
-      in.readFully(raw);
+      byte[] raw = readBytes(file, in, "count " + n, n);
       int[] out = new int[n];
       for (int i = 0; i < n; i++) {
         out[i] = Byte.toUnsignedInt(raw[i]);
@@ -68,7 +66,33 @@ public final class IdxFile {
     return new LabeledData(readImages(images), readLabels(labels), images.toString());
   }
 
+  /**
+   * Reads the bytes the header's sizes declare, refusing negative sizes and products that do not
+   * fit an array before allocating, and allocating only as the data actually arrives.
+   */
+  private static byte[] readBytes(Path file, DataInputStream in, String declared, int... sizes) throws IOException {
+    long count = 1;
+    for (int d : sizes) {
+      if (d < 0) {
+        throw new DatasetException(file + ": IDX header " + declared + " has a negative size");
+      }
+      count *= d;
+      if (count > Integer.MAX_VALUE - 8) {
+        throw new DatasetException(file + ": IDX header " + declared + " declares more than 2^31 bytes");
+      }
+    }
+    byte[] raw = in.readNBytes((int) count);
+    if (raw.length < count) {
+      throw new DatasetException(file + ": truncated IDX file (header " + declared + " declares " + count + " bytes, found "
+          + raw.length + ")");
+    }
+    return raw;
+  }
+
   private static DataInputStream open(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new DatasetException(file + ": is a folder, expected an IDX file");
+    }
     if (!Files.isRegularFile(file)) {
       throw new DatasetException(file + ": no such file");
     }

@@ -27,6 +27,9 @@ public final class Npy {
 
   /** Reads any numeric .npy file. */
   public static NpyArray read(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new DatasetException(file + ": is a folder, expected a .npy file");
+    }
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -60,6 +63,12 @@ public final class Npy {
       throw new DatasetException(
           file + ": labels must be one-dimensional, found shape " + java.util.Arrays.toString(a.shape()));
     }
+    double[] v = a.values();
+    for (int i = 0; i < v.length; i++) {
+      if (v[i] < 0 || v[i] > Integer.MAX_VALUE) {
+        throw new DatasetException(file + ": label [" + i + "] is " + (long) v[i] + ", not a class index");
+      }
+    }
     return a.toIntArray();
   }
 
@@ -85,8 +94,9 @@ public final class Npy {
     } else {
       throw new DatasetException(name + ": unsupported .npy version " + major);
     }
-    if (offset + headerLen > b.length) {
-      throw new DatasetException(name + ": truncated .npy header");
+    if (headerLen < 0 || headerLen > b.length - offset) {
+      throw new DatasetException(name + ": header length " + Integer.toUnsignedLong(headerLen) + " is past the end of the file ("
+          + b.length + " bytes)");
     }
     String header = new String(b, offset, headerLen, StandardCharsets.ISO_8859_1);
     Matcher d = DESCR.matcher(header);
@@ -102,20 +112,39 @@ public final class Npy {
     List<Long> dims = new ArrayList<>();
     for (String part : s.group(1).split(",")) {
       if (!part.isBlank()) {
-        dims.add(Long.parseLong(part.trim()));
+        long dim;
+        try {
+          dim = Long.parseLong(part.trim());
+        } catch (NumberFormatException e) {
+          throw new DatasetException(name + ": header field 'shape' holds '" + part.trim() + "', not an integer");
+        }
+        if (dim < 0) {
+          throw new DatasetException(name + ": header field 'shape' has a negative dimension " + dim);
+        }
+        dims.add(dim);
       }
     }
     long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
-    long n = FloatTensor.numel(shape);
-    if (descr.length() < 3) {
+    if (descr.length() < 3 || !descr.substring(2).matches("[1-8]")) {
       throw new DatasetException(name + ": unsupported dtype '" + descr + "'");
     }
     char order = descr.charAt(0);
     char kind = descr.charAt(1);
     int width = Integer.parseInt(descr.substring(2));
+    long n;
+    long bytes;
+    try {
+      n = 1;
+      for (long dim : shape) {
+        n = Math.multiplyExact(n, dim);
+      }
+      bytes = Math.multiplyExact(n, width);
+    } catch (ArithmeticException e) {
+      throw new DatasetException(name + ": header field 'shape' " + dims + " declares more values than a long can count");
+    }
     ByteBuffer data = ByteBuffer.wrap(b, offset + headerLen, b.length - offset - headerLen).slice();
     data.order(order == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
-    if ((long) data.remaining() < n * width) {
+    if ((long) data.remaining() < bytes) {
       throw new DatasetException(
           name + ": truncated data (" + data.remaining() + " bytes for " + n + " values of dtype " + descr + ")");
     }

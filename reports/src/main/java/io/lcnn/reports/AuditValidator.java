@@ -5,7 +5,9 @@ import io.lcnn.auditor.result.AuditResult;
 import io.lcnn.auditor.result.GradientStability;
 import io.lcnn.auditor.result.MaskingCheck;
 import io.lcnn.auditor.result.SplitResult;
+import io.lcnn.auditor.result.SampleGeometry;
 import io.lcnn.auditor.result.SplitSummary;
+import io.lcnn.auditor.result.Stats;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +43,15 @@ public final class AuditValidator {
       c.present(p + ".summary.hessianSpectralNorm", sum.hessianSpectralNorm());
       c.present(p + ".summary.curvature", sum.curvature());
       c.present(p + ".summary.loss", sum.loss());
+      c.share(p + ".summary.accuracy", sum.accuracy());
+      c.stats(p + ".summary.gradNorm", sum.gradNorm());
+      c.stats(p + ".summary.hessianSpectralNorm", sum.hessianSpectralNorm());
+      c.stats(p + ".summary.curvature", sum.curvature());
       for (int i = 0; i < s.samples().size(); i++) {
-        c.present(p + ".samples[" + i + "]", s.samples().get(i));
+        SampleGeometry g = c.present(p + ".samples[" + i + "]", s.samples().get(i));
+        c.nonNegative(p + ".samples[" + i + "].gradNorm", g.gradNorm());
+        c.nonNegative(p + ".samples[" + i + "].hessianSpectralNorm", g.hessianSpectralNorm());
+        c.nonNegative(p + ".samples[" + i + "].curvature", g.curvature());
       }
     }
     AttackResults a = r.attacks();
@@ -56,9 +65,19 @@ public final class AuditValidator {
         }
       }
       c.require(!eps.isEmpty(), "attacks.eps (empty)");
+      for (int i = 0; i < eps.size(); i++) {
+        c.positive("attacks.eps[" + i + "]", eps.get(i));
+      }
+      c.share("attacks.cleanAccuracy", a.cleanAccuracy());
+      for (Map.Entry<String, Map<String, Double>> e : acc.entrySet()) {
+        for (Map.Entry<String, Double> v : e.getValue().entrySet()) {
+          c.share("attacks.accuracy." + e.getKey() + "." + v.getKey(), v.getValue());
+        }
+      }
       if (a.worstCaseAccuracy() != null) {
-        for (String key : a.worstCaseAccuracy().keySet()) {
-          c.number("attacks.worstCaseAccuracy key", key);
+        for (Map.Entry<String, Double> v : a.worstCaseAccuracy().entrySet()) {
+          c.number("attacks.worstCaseAccuracy key", v.getKey());
+          c.share("attacks.worstCaseAccuracy." + v.getKey(), v.getValue());
         }
       }
     }
@@ -78,6 +97,11 @@ public final class AuditValidator {
     if (r.artifacts() != null && r.artifacts().galleryInputs() != null) {
       c.present("artifacts.galleryIndices", r.artifacts().galleryIndices());
     }
+    if (r.artifacts() != null) {
+      c.inside("artifacts.galleryInputs", r.artifacts().galleryInputs());
+      c.inside("artifacts.galleryAdversarial", r.artifacts().galleryAdversarial());
+      c.inside("artifacts.galleryGradients", r.artifacts().galleryGradients());
+    }
   }
 
   private record Checker(Path file) {
@@ -89,6 +113,71 @@ public final class AuditValidator {
     void require(boolean ok, String field) {
       if (!ok) {
         throw new ReportInputException(file + ": missing field '" + field + "'");
+      }
+    }
+
+    /** A value that may be NaN (not measured) but not negative. */
+    void nonNegative(String field, double v) {
+      if (v < 0) {
+        throw new ReportInputException(file + ": field '" + field + "' is " + v + ", which cannot be negative");
+      }
+    }
+
+    void positive(String field, Double v) {
+      if (v == null || !(v > 0) || v.isInfinite()) {
+        throw new ReportInputException(file + ": field '" + field + "' is " + v + ", expected a finite number > 0");
+      }
+    }
+
+    /** A share (accuracy): in [0, 1], or NaN when nothing was measured. */
+    void share(String field, Double v) {
+      if (v != null && !v.isNaN() && !(v >= 0 && v <= 1)) {
+        throw new ReportInputException(file + ": field '" + field + "' is " + v + ", outside [0, 1]");
+      }
+    }
+
+    void stats(String field, Stats st) {
+      nonNegative(field + ".mean", st.mean());
+      nonNegative(field + ".median", st.median());
+      nonNegative(field + ".p90", st.p90());
+      nonNegative(field + ".max", st.max());
+      nonNegative(field + ".min", st.min());
+    }
+
+    /**
+     * An artifact path: relative, without {@code ..}, and (symlinks followed, when it exists)
+     * inside the folder holding audit.json, so a report reads nothing outside the audit folder.
+     */
+    void inside(String field, String rel) {
+      if (rel == null) {
+        return;
+      }
+      String shown = io.lcnn.errors.PrintableText.of(rel);
+      Path dir = file.toAbsolutePath().normalize().getParent();
+      Path p;
+      try {
+        p = Path.of(rel);
+      } catch (RuntimeException e) {
+        throw new ReportInputException(file + ": field '" + field + "' is '" + shown + "', not a file name");
+      }
+      boolean dotDot = false;
+      for (Path part : p) {
+        dotDot |= part.toString().equals("..");
+      }
+      if (p.isAbsolute() || dotDot || rel.isEmpty()) {
+        throw new ReportInputException(file + ": field '" + field + "' is '" + shown
+            + "'; artifact paths must be relative to the audit folder, without '..'");
+      }
+      Path target = dir.resolve(p);
+      if (java.nio.file.Files.exists(target)) {
+        try {
+          if (!target.toRealPath().startsWith(dir.toRealPath())) {
+            throw new ReportInputException(file + ": field '" + field + "' is '" + shown
+                + "', which resolves outside the audit folder");
+          }
+        } catch (java.io.IOException e) {
+          throw new ReportInputException(file + ": field '" + field + "' is '" + shown + "', which cannot be resolved");
+        }
       }
     }
 

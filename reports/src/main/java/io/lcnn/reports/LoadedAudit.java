@@ -2,6 +2,7 @@ package io.lcnn.reports;
 
 import io.lcnn.auditor.result.AuditJson;
 import io.lcnn.auditor.result.AuditResult;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -16,11 +17,19 @@ public record LoadedAudit(Path file, String name, AuditResult result) {
 
   /**
    * Reads and checks an audit.json: {@link AuditJson#read} for the layout, then {@link
-   * AuditValidator} for every field the reports and gates use.
+   * AuditValidator} for every field the reports and gates use. An audit folder that a killed
+   * {@code lcnn audit} left renamed aside is first put back ({@link
+   * io.lcnn.datasets.StagedFolder#recover}); a folder whose files no longer match its {@link
+   * io.lcnn.datasets.FolderManifest} (mixed with another run's, edited or lost) is refused.
    *
    * @throws ReportInputException with a one-line message naming the file and the field
    */
   public static LoadedAudit load(Path file) {
+    Path folder = file.toAbsolutePath().normalize().getParent();
+    io.lcnn.datasets.StagedFolder.recover(folder);
+    if (Files.isRegularFile(file)) {
+      io.lcnn.datasets.FolderManifest.verify(folder);
+    }
     AuditResult result;
     try {
       result = AuditJson.read(file);

@@ -5,7 +5,7 @@ package io.lcnn.reports;
  * that names a block the audit lacks. The message is one line naming the file and the field; the
  * CLI exits with code 2.
  */
-public class ReportInputException extends IllegalArgumentException {
+public class ReportInputException extends io.lcnn.errors.BadInputException {
   /** One-line message naming the file and field. */
   public ReportInputException(String message) {
     super(message);

@@ -151,15 +151,11 @@ public final class RobustnessProbes {
    */
   public static void checkInputs(LabeledData test, RobustnessSettings settings, FloatTensor noise) {
     checkInRange(test, settings.inputRange() != null ? settings.inputRange() : InputRange.UNIT);
-    if (noise != null && noise.batchSize() > test.size()) {
-      throw new IllegalArgumentException(settings.noise() + ": " + noise.batchSize() + " directions for " + test.size()
-          + " test samples; give at most one per sample");
-    }
-    if (noise != null && noise.sampleSize() != test.inputs().sampleSize()) {
-      throw new IllegalArgumentException(settings.noise() + ": needs one direction per sample of shape "
-          + java.util.Arrays.toString(test.inputs().sampleShape()) + ", got shape " + java.util.Arrays.toString(noise.shape()));
+    if (noise != null) {
+      checkNoise(noise, settings.noise(), test);
     }
   }
+
 
   private static GradientStabilityProbe probe(RobustnessSettings s) {
     return new GradientStabilityProbe(s.stabilityRadii(), s.stabilityDirections(), s.seed(), s.batchSize());
@@ -190,15 +186,26 @@ public final class RobustnessProbes {
       return probe.run(oracle, hvp, test, curvature, null, "random", progress);
     }
     FloatTensor noise = Npy.readFloats(s.noise());
+    checkNoise(noise, s.noise(), test);
     int m = noise.batchSize();
-    if (m > test.size()) {
-      throw new IllegalArgumentException(s.noise() + ": " + m + " directions for " + test.size() + " test samples; give at most one per sample");
-    }
     double[] c = curvature == null ? null : java.util.Arrays.copyOf(curvature, m);
     return probe.run(oracle, hvp, test.head(m), c, noise, s.noise().toString(), progress);
   }
 
-  private static void checkInRange(LabeledData test, InputRange range) {
+  /** Refuses --noise directions that do not fit the test split: more than one per sample, or another sample shape. */
+  static void checkNoise(FloatTensor noise, Path file, LabeledData test) {
+    int m = noise.batchSize();
+    if (m > test.size()) {
+      throw new IllegalArgumentException(file + ": " + m + " directions for " + test.size() + " test samples; give at most one per sample");
+    }
+    if (!java.util.Arrays.equals(noise.sampleShape(), test.inputs().sampleShape())) {
+      throw new IllegalArgumentException(file + ": direction shape " + java.util.Arrays.toString(noise.sampleShape())
+          + " differs from the test samples' " + java.util.Arrays.toString(test.inputs().sampleShape()));
+    }
+  }
+
+  /** Refuses test inputs outside the valid input range the attacks clip to. */
+  static void checkInRange(LabeledData test, InputRange range) {
     float[] v = test.inputs().data();
     int d = test.inputs().sampleSize();
     for (int i = 0; i < v.length; i++) {

@@ -12,4 +12,11 @@ import io.lcnn.auditor.result.AuditResult;
 public interface AuditExtension {
   /** Returns {@code result} with this stage's blocks filled. */
   AuditResult extend(AuditContext context, AuditResult result);
+
+  /**
+   * Checks, before any work, what this stage will need from the model and the test split (the
+   * split as it will be audited); throws a bad-input exception naming the file and field. The
+   * default checks nothing.
+   */
+  default void check(io.lcnn.auditor.model.OnnxModelFile model, io.lcnn.datasets.LabeledData test) {}
 }

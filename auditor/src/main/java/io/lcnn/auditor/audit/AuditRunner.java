@@ -104,6 +104,9 @@ public final class AuditRunner {
         throw new InvalidInputException(e.getMessage());
       }
     }
+    for (AuditExtension e : extensions) {
+      e.check(model, test);
+    }
     int workers = Math.max(1, Math.min(options.workers(), blocks(test) + (train == null ? 0 : blocks(train))));
     int threads = options.threadsFor(workers);
     OrtRuntime runtime = new OrtRuntime(options.device(), threads, notices);
@@ -238,7 +241,7 @@ public final class AuditRunner {
           throw new ModelLoadException(model.path() + ": cannot differentiate exactly: " + e.getMessage(), e);
         }
         fallbackReasons.add(e.getMessage());
-        notices.println("notice: exact gradients unavailable (" + e.getMessage() + "); using finite differences");
+        notices.println("notice: exact gradients unavailable (" + io.lcnn.errors.PrintableText.oneLine(e.getMessage()) + "); using finite differences");
       }
     } else {
       fallbackReasons.add("finite differences requested (--gradients finite-difference)");

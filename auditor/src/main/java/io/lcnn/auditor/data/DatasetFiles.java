@@ -74,6 +74,9 @@ public final class DatasetFiles {
 
   /** The format of a file from its first bytes (gzip is unpacked to look inside). */
   public static Format format(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new DatasetException(file + ": is a folder, expected a .npy or IDX file");
+    }
     if (!Files.isRegularFile(file)) {
       throw new DatasetException(file + ": no such file");
     }
@@ -86,6 +89,8 @@ public final class DatasetFiles {
         gzip = true;
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
           n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+          throw new DatasetException(file + ": not a valid gzip file (" + e.getMessage() + ")", e);
         }
       }
     } catch (IOException e) {

@@ -1,7 +1,7 @@
 package io.lcnn.auditor.model;
 
-/** A model file that cannot be audited; the message is one line naming the file or node. */
-public class ModelLoadException extends RuntimeException {
+/** A model file that cannot be audited (bad input, exit 2); the message is one line naming the file or node. */
+public class ModelLoadException extends io.lcnn.errors.BadInputException {
   /** A one-line message naming the file or node. */
   public ModelLoadException(String message) {
     super(message);

@@ -37,7 +37,8 @@ public final class OnnxModelFile {
 
   /**
    * Reads and checks a model file. Truncated or malformed files, models without exactly one
-   * non-initializer input, or without an output, are refused with a one-line message.
+   * non-initializer input, or without an output, are refused with a one-line message. External
+   * data is checked and inlined ({@link ExternalData}).
    */
   public static OnnxModelFile load(Path path) {
     byte[] bytes;
@@ -56,6 +57,11 @@ public final class OnnxModelFile {
       m = OnnxMl.ModelProto.parseFrom(bytes);
     } catch (InvalidProtocolBufferException e) {
       throw new ModelLoadException(path + ": not a valid ONNX model (malformed or truncated protobuf: " + e.getMessage() + ")", e);
+    }
+    OnnxMl.ModelProto inlined = ExternalData.inline(path, m);
+    if (inlined != m) {
+      m = inlined;
+      bytes = m.toByteArray();
     }
     if (!m.hasGraph() || m.getGraph().getNodeCount() == 0) {
       throw new ModelLoadException(path + ": not a valid ONNX model (no graph or no nodes; truncated file?)");
@@ -112,7 +118,7 @@ public final class OnnxModelFile {
     return outputName;
   }
 
-  /** Hex SHA-256 of the file's bytes. */
+  /** Hex SHA-256 of the file's bytes (of the model with its external data inlined, when it has any). */
   public String sha256() {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));

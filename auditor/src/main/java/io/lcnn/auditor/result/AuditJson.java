@@ -19,6 +19,22 @@ public final class AuditJson {
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .build();
 
+  /**
+   * The reader: strict where a hand-edited or hostile file could mislead, i.e. duplicate keys,
+   * anything after the top-level object, and scalar coercion ("1" for a number, 1.5 for an
+   * integer, null for a number) are refused. NaN and ±Infinity, which lcnn writes, are accepted.
+   */
+  private static final ObjectMapper STRICT =
+      JsonMapper.builder()
+          .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
+
   private AuditJson() {}
 
   /** The shared mapper (indented output, NaN allowed). */
@@ -47,7 +63,7 @@ public final class AuditJson {
   public static AuditResult read(Path file) {
     JsonNode root;
     try {
-      root = MAPPER.readTree(file.toFile());
+      root = STRICT.readTree(file.toFile());
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException(
           file + ": not a complete audit.json (" + firstLine(e.getOriginalMessage()) + where(e) + ")", e);
@@ -58,8 +74,11 @@ public final class AuditJson {
       throw new IllegalArgumentException(file + ": not an audit.json (top level is not an object)");
     }
     JsonNode v = root.get("schemaVersion");
-    if (v == null || !v.isInt()) {
+    if (v == null) {
       throw new IllegalArgumentException(file + ": missing field 'schemaVersion' (not an lcnn audit.json)");
+    }
+    if (!v.isInt()) {
+      throw new IllegalArgumentException(file + ": field 'schemaVersion' is " + v + ", expected an integer");
     }
     if (v.asInt() != AuditResult.SCHEMA_VERSION) {
       throw new IllegalArgumentException(
@@ -71,7 +90,7 @@ public final class AuditJson {
       }
     }
     try {
-      return MAPPER.treeToValue(root, AuditResult.class);
+      return STRICT.treeToValue(root, AuditResult.class);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
           file + ": bad audit.json at field '" + fieldPath(e) + "' (" + firstLine(e.getOriginalMessage()) + ")", e);

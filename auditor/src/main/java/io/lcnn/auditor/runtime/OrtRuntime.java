@@ -82,9 +82,7 @@ public final class OrtRuntime {
     if (s == null) {
       return "no detail";
     }
-    String t = s.strip();
-    int nl = t.indexOf('\n');
-    t = nl < 0 ? t : t.substring(0, nl);
+    String t = io.lcnn.errors.PrintableText.oneLine(s);
     return t.length() > 160 ? t.substring(0, 160) + "…" : t;
   }
 }

@@ -12,6 +12,11 @@ import io.lcnn.reports.ReportInputException;
  * @param limit the largest allowed discrepancy (dimensionless)
  */
 public record MaxDiscrepancyRule(Quantity quantity, double limit) implements GateRule {
+  /** Refuses a negative or non-finite limit. */
+  public MaxDiscrepancyRule {
+    Limits.nonNegative("a discrepancy limit", limit);
+  }
+
 
   @Override
   public String name() {

@@ -11,6 +11,11 @@ import io.lcnn.reports.ReportInputException;
  * @param limit the largest allowed relative difference (dimensionless)
  */
 public record MaxSelfCheckErrorRule(double limit) implements GateRule {
+  /** Refuses a negative or non-finite limit. */
+  public MaxSelfCheckErrorRule {
+    Limits.nonNegative("a self-check error limit", limit);
+  }
+
 
   @Override
   public String name() {

@@ -12,6 +12,11 @@ import io.lcnn.reports.ReportInputException;
  * @param split the split ({@code test} unless stated)
  */
 public record MinAccuracyRule(double limit, String split) implements GateRule {
+  /** Refuses a limit outside [0, 1]. */
+  public MinAccuracyRule {
+    Limits.share("an accuracy limit", limit);
+  }
+
 
   @Override
   public String name() {

@@ -13,6 +13,12 @@ import java.util.OptionalDouble;
  * @param limit the smallest allowed robust accuracy, in [0, 1]
  */
 public record MinRobustAccuracyRule(double eps, double limit) implements GateRule {
+  /** Refuses a radius that is not positive and a limit outside [0, 1]. */
+  public MinRobustAccuracyRule {
+    Limits.positive("an attack radius", eps);
+    Limits.share("a robust-accuracy limit", limit);
+  }
+
 
   @Override
   public String name() {

@@ -18,7 +18,11 @@ import java.util.Set;
  * naming the file or flag and the field.
  */
 public final class PolicyParser {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Strict: duplicate keys and anything after the top-level object are refused. */
+  private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
   private static final Set<String> KEYS = Set.of(
       "split", "max-curvature", "max-grad-norm", "max-hessian-norm", "min-accuracy", "min-robust-accuracy",
       "max-discrepancy", "baseline", "max-regression", "require-exact", "require-masking-checks",
@@ -69,7 +73,7 @@ public final class PolicyParser {
                 () -> new StatLimitRule(q, Statistic.parse(e.getKey()), e.getValue(), split)));
           }
         }
-        case "min-accuracy" -> rules.add(new MinAccuracyRule(number(root.get(key), key), split));
+        case "min-accuracy" -> rules.add(field(key, () -> new MinAccuracyRule(number(root.get(key), key), split)));
         case "min-robust-accuracy" -> {
           for (Map.Entry<String, Double> e : numberMap(root, key).entrySet()) {
             rules.add(field(key + "." + e.getKey(), () -> new MinRobustAccuracyRule(parseNumber(e.getKey()), e.getValue())));
@@ -90,7 +94,7 @@ public final class PolicyParser {
             rules.add(new MaskingChecksRule());
           }
         }
-        case "max-self-check-error" -> rules.add(new MaxSelfCheckErrorRule(number(root.get(key), key)));
+        case "max-self-check-error" -> rules.add(field(key, () -> new MaxSelfCheckErrorRule(number(root.get(key), key))));
         default -> {
           // split, baseline, max-regression and description are read below or are comments
         }
@@ -173,7 +177,11 @@ public final class PolicyParser {
     return new String[] {spec.substring(0, eq).trim(), spec.substring(eq + 1).trim()};
   }
 
-  private static <T> T flag(String flag, java.util.function.Supplier<T> s) {
+  /**
+   * Runs {@code s} (e.g. a rule's constructor on a flag's value) and reports an invalid value as
+   * bad input naming the flag.
+   */
+  public static <T> T flag(String flag, java.util.function.Supplier<T> s) {
     try {
       return s.get();
     } catch (ReportInputException e) {
@@ -211,7 +219,10 @@ public final class PolicyParser {
 
   private static double number(JsonNode n, String field) {
     if (n == null || !n.isNumber()) {
-      throw new FieldException(field, "expected a number");
+      throw new FieldException(field, "expected a number" + (n != null && n.isTextual() ? ", not the string \"" + n.asText() + "\"" : ""));
+    }
+    if (!Double.isFinite(n.asDouble())) {
+      throw new FieldException(field, n + " is not a finite number");
     }
     return n.asDouble();
   }

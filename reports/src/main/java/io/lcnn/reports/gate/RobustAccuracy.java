@@ -39,10 +39,15 @@ public final class RobustAccuracy {
   public static OptionalDouble at(Map<String, Double> byEps, double eps) {
     for (Map.Entry<String, Double> e : byEps.entrySet()) {
       double k = Double.parseDouble(e.getKey());
-      if (Math.abs(k - eps) <= 1e-9 * Math.max(1, Math.abs(eps)) && e.getValue() != null) {
+      if (sameEps(k, eps) && e.getValue() != null) {
         return OptionalDouble.of(e.getValue());
       }
     }
     return OptionalDouble.empty();
+  }
+
+  /** Whether two radii are the same ε (relative tolerance 1e-9). */
+  public static boolean sameEps(double a, double b) {
+    return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
   }
 }

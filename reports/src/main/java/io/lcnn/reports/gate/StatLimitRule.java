@@ -16,6 +16,11 @@ import io.lcnn.reports.ReportInputException;
  */
 public record StatLimitRule(Quantity quantity, Statistic statistic, double limit, String split)
     implements GateRule {
+  /** Refuses a negative or non-finite limit. */
+  public StatLimitRule {
+    Limits.nonNegative("a limit", limit);
+  }
+
 
   @Override
   public String name() {
