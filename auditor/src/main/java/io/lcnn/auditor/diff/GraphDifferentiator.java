@@ -17,6 +17,9 @@ import java.util.Set;
  * sum of per-sample losses yields every sample's gradient (and H·v) in one pass.
  */
 public final class GraphDifferentiator {
+  /** How many levels of nested If with decidable conditions are inlined. */
+  private static final int MAX_INLINED_DEPTH = 8;
+
   private final ReverseMode walker;
 
   /** A differentiator over the given rules. */
@@ -66,6 +69,14 @@ public final class GraphDifferentiator {
       }
     }
     if (facts == null) {
+      facts = ShapeProbe.probe(prepared, label);
+    }
+    for (int depth = 0; depth < MAX_INLINED_DEPTH; depth++) {
+      OnnxMl.ModelProto inlined = BranchInliner.inline(prepared, facts);
+      if (inlined == null) {
+        break;
+      }
+      prepared = inlined;
       facts = ShapeProbe.probe(prepared, label);
     }
     OnnxMl.ValueInfoProto xInfo = inputInfo(prepared, x, label);

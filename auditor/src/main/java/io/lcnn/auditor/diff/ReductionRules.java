@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Rules of reductions and normalizers: ReduceSum, ReduceMean (the adjoint is broadcast back over
- * the reduced axes), ReduceMax and ReduceMin (to the elements equal to the result), Softmax and
+ * the reduced axes), ReduceMax and ReduceMin (to the elements equal to the result), ReduceL1, ReduceL2
+ * (x·g/‖x‖, zero where the norm is zero, as in PyTorch) and ReduceSumSquare, Softmax and
  * LogSoftmax (opset ≥ 13 semantics: one axis).
  */
 final class ReductionRules {
@@ -14,7 +15,7 @@ final class ReductionRules {
     t.put("ReduceSum", new GradientRule() {
       @Override
       public void backward(BackwardStep s) {
-        s.add(0, spread(s, axes(s), 1));
+        s.add(0, spread(s, 1));
       }
 
       @Override
@@ -31,7 +32,7 @@ final class ReductionRules {
         for (long a : axes) {
           count *= dims[(int) a];
         }
-        s.add(0, spread(s, axes, count));
+        s.add(0, spread(s, count));
       }
 
       @Override
@@ -52,13 +53,8 @@ final class ReductionRules {
     GradientRule extreme = new GradientRule() {
       @Override
       public void backward(BackwardStep s) {
-        long[] axes = axes(s);
-        String y = s.out(0);
-        String g = s.grad(0);
-        if (Attrs.i(s.node(), "keepdims", 1) == 0) {
-          y = s.emit().unsqueeze(y, axes);
-          g = s.emit().unsqueeze(g, axes);
-        }
+        String y = keptDims(s, s.out(0));
+        String g = keptDims(s, s.grad(0));
         String hit = s.op("Equal", s.in(0), y);
         s.add(0, s.op("Where", hit, s.op("Expand", g, s.op("Shape", s.in(0))), s.scalar(0, s.in(0))));
       }
@@ -70,6 +66,44 @@ final class ReductionRules {
     };
     t.put("ReduceMax", extreme);
     t.put("ReduceMin", extreme);
+    t.put("ReduceL2", new GradientRule() {
+      @Override
+      public void backward(BackwardStep s) {
+        String y = keptDims(s, s.out(0));
+        String g = keptDims(s, s.grad(0));
+        String zero = s.scalar(0, s.in(0));
+        String ratio = s.op("Where", s.op("Equal", y, zero), zero, s.op("Div", g, y));
+        s.add(0, s.op("Mul", s.in(0), ratio));
+      }
+
+      @Override
+      public String refusal(BackwardStep s) {
+        return axesRefusal(s);
+      }
+    });
+    t.put("ReduceSumSquare", new GradientRule() {
+      @Override
+      public void backward(BackwardStep s) {
+        String g = keptDims(s, s.grad(0));
+        s.add(0, s.op("Mul", s.op("Mul", s.in(0), g), s.scalar(2, s.in(0))));
+      }
+
+      @Override
+      public String refusal(BackwardStep s) {
+        return axesRefusal(s);
+      }
+    });
+    t.put("ReduceL1", new GradientRule() {
+      @Override
+      public void backward(BackwardStep s) {
+        s.add(0, s.op("Mul", s.op("Sign", s.in(0)), keptDims(s, s.grad(0))));
+      }
+
+      @Override
+      public String refusal(BackwardStep s) {
+        return axesRefusal(s);
+      }
+    });
     t.put("Softmax", s -> {
       long axis = Attrs.i(s.node(), "axis", -1);
       String y = s.out(0);
@@ -110,12 +144,14 @@ final class ReductionRules {
     return emptyAxes && Attrs.i(s.node(), "noop_with_empty_axes", 0) != 0 ? "noop_with_empty_axes" : null;
   }
 
+  /** A value shaped like the reduction's output, with the reduced axes put back as size 1 when keepdims=0. */
+  private static String keptDims(BackwardStep s, String v) {
+    return Attrs.i(s.node(), "keepdims", 1) == 0 ? s.emit().unsqueeze(v, axes(s)) : v;
+  }
+
   /** Broadcasts the output adjoint back over the reduced axes, divided by {@code count}. */
-  private static String spread(BackwardStep s, long[] axes, long count) {
-    String g = s.grad(0);
-    if (Attrs.i(s.node(), "keepdims", 1) == 0) {
-      g = s.emit().unsqueeze(g, axes);
-    }
+  private static String spread(BackwardStep s, long count) {
+    String g = keptDims(s, s.grad(0));
     if (count != 1) {
       g = s.op("Div", g, s.scalar(count, s.in(0)));
     }
