@@ -410,6 +410,55 @@ def runtime_split_and_slice():
 
 
 @case
+def batch_dependent_operands():
+    """Pad, Tile and Slice whose operands change with the batch size: they cannot be folded, so
+    the adjoints read the same run-time tensors. Samples stay independent (B enters as a number)."""
+    w, b = linear_weights(61, 6, 8)
+    head, hinit, h64 = dense_head("o", "z", 8, 4, 62)
+    i64 = lambda n, v: numpy_helper.from_array(np.array(v, dtype=np.int64), n)
+    nodes = [helper.make_node("Gemm", ["x", "w", "b"], ["h"], transB=1), helper.make_node("Tanh", ["h"], ["t"]),
+             helper.make_node("Shape", ["t"], ["shape"]),
+             helper.make_node("Slice", ["shape", "zero", "one"], ["batch"]),
+             helper.make_node("Concat", ["zero_one", "zero", "batch"], ["pads"], axis=0),
+             helper.make_node("Pad", ["t", "pads"], ["p"]),                           # [B, 1 + 8 + B]
+             helper.make_node("Mul", ["p", "p"], ["pp"]),
+             helper.make_node("ReduceSum", ["pp", "one"], ["s1"], keepdims=1),
+             helper.make_node("Concat", ["one", "batch"], ["reps"], axis=0),
+             helper.make_node("Tile", ["t", "reps"], ["tiled"]),                      # [B, 8B]
+             helper.make_node("Mul", ["tiled", "tiled"], ["tt"]),
+             helper.make_node("ReduceSum", ["tt", "one"], ["s2"], keepdims=1),
+             helper.make_node("Slice", ["p", "zero", "batch", "one"], ["first"]),    # [B, B]
+             helper.make_node("ReduceSum", ["first", "one"], ["s3"], keepdims=1),
+             helper.make_node("Add", ["s1", "s2"], ["s12"]), helper.make_node("Add", ["s12", "s3"], ["s"]),
+             helper.make_node("Mul", ["t", "s"], ["z"]), head]
+    inits = [init("w", w), init("b", b), i64("zero", [0]), i64("one", [1]), i64("zero_one", [0, 1])] + hinit
+    def fn(x):
+        t = torch.tanh(x @ w.double().T + b.double())
+        bsz = x.shape[0]
+        s = (t * t).sum(1, keepdim=True) * (1 + bsz) + t[:, :bsz - 1].sum(1, keepdim=True)
+        return h64(t * s)
+    write("pad_tile_slice_batch_dependent_opset13", make(nodes, inits, (6,), 4, 13), fn, (6,), 4,
+          "Pad, Tile and Slice whose pads/repeats/ends are the run-time batch size (not foldable)")
+
+
+@case
+def reductions_opset18():
+    g = torch.Generator().manual_seed(71)
+    conv_w = (torch.rand(4, 2, 3, 3, generator=g) - 0.5) * 0.6
+    head, hinit, h64 = dense_head("o", "cat", 8, 3, 72)
+    axes = numpy_helper.from_array(np.array([2, 3], dtype=np.int64), "axes")
+    nodes = [helper.make_node("Conv", ["x", "cw"], ["c"], pads=[1, 1, 1, 1]), helper.make_node("Tanh", ["c"], ["t"]),
+             helper.make_node("ReduceL2", ["t", "axes"], ["l2"], keepdims=0),
+             helper.make_node("ReduceMax", ["t", "axes"], ["mx"], keepdims=0),
+             helper.make_node("Concat", ["l2", "mx"], ["cat"], axis=1), head]
+    model = make(nodes, [init("cw", conv_w), axes] + hinit, (2, 4, 4), 3, 18)
+    def fn(x):
+        t = torch.tanh(F.conv2d(x, conv_w.double(), padding=1))
+        return h64(torch.cat([t.flatten(2).norm(dim=2), t.amax(dim=(2, 3))], 1))
+    write("reducel2_reducemax_opset18", model, fn, (2, 4, 4), 3, "ReduceL2 and ReduceMax with axes as an input (opset 18)")
+
+
+@case
 def quantize_dequantize():
     w, b = linear_weights(41, 6, 3)
     w2, b2 = linear_weights(42, 6, 3)

@@ -145,15 +145,21 @@ final class CopyRules {
 
   /**
    * Adjoint of a copy op whose operands (indices, pads, starts, repeats, scales) may be computed
-   * at run time: the node is applied once more, with the same operands, to the flat positions of
-   * its input, which tells each output element's source; the output adjoint is scatter-added back
-   * through them. {@code int32} positions serve ops without int64 kernels (Resize).
+   * at run time: the node is applied once more, with the same operands, to 1 + the flat position
+   * of every input element, which tells each output element's source (0 marks the fill of a
+   * constant-mode Pad, whose fill value input is dropped); the output adjoint is scatter-added
+   * back through them into a buffer whose slot 0 collects what the fill received, and that slot is
+   * cut off. {@code int32} positions serve ops without int64 kernels (Resize).
    */
   static String scatterThrough(BackwardStep s, boolean int32) {
     GraphEmitter e = s.emit();
     String x = s.in(0);
     List<String> inputs = new java.util.ArrayList<>(s.node().getInputList());
-    inputs.set(0, e.positions(x, int32));
+    String positions = e.op("Add", e.positions(x), e.ints(1));
+    inputs.set(0, int32 ? e.op("Cast", List.of(positions), Attrs.i("to", Tensors.INT32)) : positions);
+    if (s.node().getOpType().equals("Pad") && inputs.size() > 2) {
+      inputs.set(2, "");
+    }
     String sources = e.op(s.node().getOpType(), inputs,
         s.node().getAttributeList().toArray(ai.onnx.proto.OnnxMl.AttributeProto[]::new));
     if (int32) {
@@ -161,10 +167,11 @@ final class CopyRules {
     }
     String flatIdx = e.op("Reshape", sources, e.ints(-1));
     String flatG = e.op("Reshape", s.grad(0), e.ints(-1));
-    String zeros = e.zerosOfShape(e.op("Reshape", e.op("Size", x), e.ints(1)), x);
-    String scattered = e.op("ScatterElements", List.of(zeros, flatIdx, flatG), Attrs.i("axis", 0),
+    String slots = e.op("Add", e.op("Reshape", e.op("Size", x), e.ints(1)), e.ints(1));
+    String scattered = e.op("ScatterElements", List.of(e.zerosOfShape(slots, x), flatIdx, flatG), Attrs.i("axis", 0),
         Attrs.s("reduction", "add"));
-    return e.reshapeLike(scattered, x);
+    String kept = e.op("Slice", scattered, e.ints(1), e.ints(Long.MAX_VALUE), e.ints(0));
+    return e.reshapeLike(kept, x);
   }
 
   /** A refusal when the input or output of the node has a dynamic axis other than the batch. */

@@ -168,13 +168,11 @@ public final class GraphEmitter {
 
   /**
    * The flat position of every element of {@code like} (row-major, batch included) in a tensor
-   * of its run-time shape: 0, 1, 2, ... as int64, or int32 when {@code int32} is set.
+   * of its run-time shape: 0, 1, 2, ... as int64.
    */
-  public String positions(String like, boolean int32) {
-    String count = op("Size", like);
-    String range = op("Range", int64Scalar(0), count, int64Scalar(1));
-    String pos = op("Reshape", range, op("Shape", like));
-    return int32 ? op("Cast", List.of(pos), Attrs.i("to", Tensors.INT32)) : pos;
+  public String positions(String like) {
+    String range = op("Range", int64Scalar(0), op("Size", like), int64Scalar(1));
+    return op("Reshape", range, op("Shape", like));
   }
 
   /** Zeros with the shape and element type of {@code like}. */

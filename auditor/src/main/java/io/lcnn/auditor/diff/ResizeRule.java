@@ -10,9 +10,9 @@ import java.util.List;
  * positions, which ONNX Runtime's Resize accepts). Linear and cubic modes resize the two inner
  * axes of an NCHW tensor separably: y = A_h · x · A_wᵀ per image, so the adjoint is
  * A_hᵀ · g · A_w. Each matrix A_a (out × in) is the node itself applied, with the same mode,
- * coordinate transform and scale, to the identity laid out as [in, 1, in, 1]: the graph computes
- * the interpolation weights exactly as the forward pass does, and the adjoint is two MatMuls
- * (closed under differentiation). Refused: tf_crop_and_resize, the {@code axes} and
+ * coordinate transform and run-time scale (or size), to the identity laid out as [in, 1, in, 1]:
+ * the graph computes the interpolation weights exactly as the forward pass does, and the adjoint
+ * is two MatMuls (closed under differentiation). Refused: tf_crop_and_resize, the {@code axes} and
  * {@code keep_aspect_ratio_policy} forms, and linear/cubic resizes of the batch or channel axis
  * or of tensors that are not 4-D with static inner sizes.
  */
@@ -44,12 +44,12 @@ final class ResizeRule implements GradientRule {
     if (in.length != 4 || in[2] < 0 || in[3] < 0 || in[1] != out[1] || (in[0] != out[0])) {
       return "linear/cubic resize of other than the two inner axes of a 4-D tensor with static sizes";
     }
-    boolean byScales = !s.in(2).isEmpty() && s.facts().constant(s.in(2)) != null
-        && Tensors.numel(s.facts().constant(s.in(2))) == 4;
-    if (!byScales && (s.inputs() < 4 || s.in(3).isEmpty())) {
-      return "scales are computed from the input";
-    }
     return null;
+  }
+
+  /** Whether the node is driven by its scales input (else by its sizes input). */
+  private static boolean byScales(BackwardStep s) {
+    return s.inputs() < 4 || s.in(3).isEmpty();
   }
 
   /**
@@ -59,7 +59,6 @@ final class ResizeRule implements GradientRule {
   private static String transposedMatrix(BackwardStep s, int a) {
     GraphEmitter e = s.emit();
     long n = s.shape(s.in(0))[a];
-    long m = s.shape(s.out(0))[a];
     double[] eye = new double[Math.toIntExact(n * n)];
     for (int i = 0; i < n; i++) {
       eye[i * (int) n + i] = 1;
@@ -69,15 +68,17 @@ final class ResizeRule implements GradientRule {
     List<String> inputs = new ArrayList<>();
     inputs.add(identity);
     inputs.add("");
-    OnnxMl.TensorProto scales = s.in(2).isEmpty() ? null : s.facts().constant(s.in(2));
-    if (scales != null && Tensors.numel(scales) == 4) {
-      double f = Tensors.doubles(scales)[a];
-      inputs.add(e.tensor(Tensors.FLOAT, new long[] {4}, new double[] {1, 1, f, 1}));
+    if (byScales(s)) {
+      String scale = e.op("Slice", s.in(2), e.ints(a), e.ints(a + 1));
+      String ones = e.tensor(Tensors.FLOAT, new long[] {2}, new double[] {1, 1});
+      String one = e.tensor(Tensors.FLOAT, new long[] {1}, new double[] {1});
+      inputs.add(e.op("Concat", List.of(ones, scale, one), Attrs.i("axis", 0)));
     } else {
       inputs.add("");
-      inputs.add(e.ints(n, 1, m, 1));
+      String size = e.op("Slice", s.in(3), e.ints(a), e.ints(a + 1));
+      inputs.add(e.op("Concat", List.of(e.ints(n, 1), size, e.ints(1)), Attrs.i("axis", 0)));
     }
     String r = e.op("Resize", inputs, s.node().getAttributeList().toArray(OnnxMl.AttributeProto[]::new));
-    return e.op("Reshape", r, e.ints(n, m));
+    return e.op("Reshape", r, e.ints(n, -1));
   }
 }
