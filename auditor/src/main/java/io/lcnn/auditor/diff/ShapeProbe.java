@@ -43,6 +43,11 @@ public final class ShapeProbe {
    * @param label name of the model, for messages
    */
   public static TensorFacts probe(OnnxMl.ModelProto model, String label) {
+    return probe(model, label, true);
+  }
+
+  /** Probes {@code model}, folding shape-only values into constants when {@code fold} is set. */
+  static TensorFacts probe(OnnxMl.ModelProto model, String label, boolean fold) {
     OnnxMl.GraphProto g = model.getGraph();
     Set<String> inits = new HashSet<>();
     g.getInitializerList().forEach(t -> inits.add(t.getName()));
@@ -74,7 +79,7 @@ public final class ShapeProbe {
     byte[] bytes = model.toBuilder().setGraph(gb).build().toByteArray();
     Map<String, long[]> shapes = new HashMap<>();
     Map<String, Integer> dtypes = new HashMap<>();
-    Set<String> foldable = inputIndependent(g, inits);
+    Set<String> foldable = fold ? inputIndependent(g, inits) : Set.of();
     Map<String, OnnxMl.TensorProto> folded = new HashMap<>();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
