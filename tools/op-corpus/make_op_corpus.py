@@ -75,8 +75,24 @@ def write(name, model, fn64, shape, classes, what, expect="exact"):
 
 
 def torch_case(name, module, shape, classes, opset, what, folding=False):
+    """Exports the module after a deterministic re-initialization (seeded by the case name):
+    weights ~ U(±1/√fan_in), norm scales in [0.5, 1.5], biases in [−0.3, 0.3], batch-norm
+    statistics away from 0/1, so that every parameter matters."""
     torch.manual_seed(sum(map(ord, name)))
-    module.apply(lambda m: m.reset_parameters() if hasattr(m, "reset_parameters") else None)
+    with torch.no_grad():
+        for pname, p in module.named_parameters():
+            if p.dim() > 1:
+                bound = 1 / p[0].numel() ** 0.5
+                p.uniform_(-bound, bound)
+            elif pname.endswith("weight"):
+                p.uniform_(0.5, 1.5)
+            else:
+                p.uniform_(-0.3, 0.3)
+        for bname, buf in module.named_buffers():
+            if bname.endswith("running_mean"):
+                buf.uniform_(-0.2, 0.2)
+            elif bname.endswith("running_var"):
+                buf.uniform_(0.5, 1.5)
     model = export(module, shape, opset, folding)
     ref = copy.deepcopy(module).double().eval()
     write(name, model, lambda x: ref(x), shape, classes, what)
@@ -105,14 +121,31 @@ def pads():
 
 
 class Mha(nn.Module):
-    def __init__(self):
+    def __init__(self, batch_first=True):
         super().__init__()
-        self.attn = nn.MultiheadAttention(8, 2, batch_first=True)
+        self.batch_first = batch_first
+        self.attn = nn.MultiheadAttention(8, 2, batch_first=batch_first)
         self.fc = nn.Linear(8, 4)
 
     def forward(self, x):
-        h, _ = self.attn(x, x, x, need_weights=False)
+        if self.batch_first:
+            h, _ = self.attn(x, x, x, need_weights=False)
+        else:
+            t = x.transpose(0, 1)
+            h, _ = self.attn(t, t, t, need_weights=False)
+            h = h.transpose(0, 1)
         return self.fc(torch.tanh(h).mean(1))
+
+
+class InnerSoftmax(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.inp = nn.Linear(8, 8)
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x):
+        h = self.inp(x)
+        return self.fc((torch.softmax(h, dim=1) * h).sum(1))
 
 
 class ManualAttention(nn.Module):
@@ -142,6 +175,10 @@ class ManualAttention(nn.Module):
 def attention():
     torch_case("mha_opset13", Mha(), (5, 8), 4, 13, "nn.MultiheadAttention (batch_first), run-time Slice/Reshape operands")
     torch_case("mha_opset17", Mha(), (5, 8), 4, 17, "nn.MultiheadAttention (batch_first), run-time Slice/Reshape operands")
+    torch_case("mha_sequence_first_opset17", Mha(False), (5, 8), 4, 17,
+               "nn.MultiheadAttention (sequence first): Reshape to (L, N·H, d) makes a non-batch axis batch-dependent")
+    torch_case("softmax_inner_axis_opset11", InnerSoftmax(), (6, 8), 4, 11, "Softmax over axis 1 of [B, T, E] (opset 11 coercion)")
+    torch_case("softmax_inner_axis_opset13", InnerSoftmax(), (6, 8), 4, 13, "Softmax over axis 1 of [B, T, E]")
     torch_case("attention_matmul_opset17", ManualAttention(False), (6, 8), 4, 17,
                "heads via run-time Reshape/Transpose, MatMul of activations with broadcasting, Softmax on the last axis")
     torch_case("attention_einsum_opset17", ManualAttention(True), (6, 8), 4, 17, "attention written with Einsum")
@@ -168,9 +205,6 @@ class ConvNorm(nn.Module):
         self.conv = nn.Conv2d(3, 4, 3, padding=1)
         self.norm = nn.GroupNorm(2, 4) if kind == "group" else nn.InstanceNorm2d(4, affine=True)
         self.fc = nn.Linear(4 * 5 * 5, 3)
-        with torch.no_grad():
-            self.norm.weight.uniform_(0.5, 1.5)
-            self.norm.bias.uniform_(-0.5, 0.5)
 
     def forward(self, x):
         return self.fc(F.softplus(self.norm(self.conv(x))).flatten(1))
@@ -293,12 +327,8 @@ class SmallCnn(nn.Module):
 
 @case
 def opsets():
-    for opset in (9, 11, 13, 15, 17):
-        m = SmallCnn()
-        with torch.no_grad():
-            m.bn.running_mean.uniform_(-0.2, 0.2)
-            m.bn.running_var.uniform_(0.5, 1.5)
-        torch_case(f"cnn_opset{opset:02d}", m, (3, 8, 8), 3, opset, "Conv, BatchNorm, Softplus, MaxPool, Pad, Sigmoid, Gemm")
+    for opset in (9, 10, 11, 12, 13, 14, 15, 16, 17):
+        torch_case(f"cnn_opset{opset:02d}", SmallCnn(), (3, 8, 8), 3, opset, "Conv, BatchNorm, Softplus, MaxPool, Pad, Sigmoid, Gemm")
 
 
 # ---------- written node by node ----------
@@ -376,6 +406,22 @@ def normalization_opset18_21():
     write("layernorm_reducemean_axes_input_opset21", model,
           lambda x: h64(torch.tanh(F.layer_norm(x, (6,), ln_s.double(), ln_b.double(), 1e-5)).mean(1)), (5, 6), 3,
           "LayerNormalization and ReduceMean with axes as an input (opset 21)")
+
+
+@case
+def pad_wrap_opset19():
+    g = torch.Generator().manual_seed(81)
+    conv_w = (torch.rand(3, 2, 3, 3, generator=g) - 0.5) * 0.6
+    head, hinit, h64 = dense_head("o", "flat", 3 * 6 * 6, 3, 82)
+    pads = numpy_helper.from_array(np.array([0, 0, 1, 1, 0, 0, 1, 1], dtype=np.int64), "pads")
+    for mode, torch_mode in (("wrap", "circular"), ("edge", "replicate")):
+        nodes = [helper.make_node("Conv", ["x", "cw"], ["c"]), helper.make_node("Tanh", ["c"], ["t"]),
+                 helper.make_node("Pad", ["t", "pads"], ["p"], mode=mode), helper.make_node("Mul", ["p", "p"], ["pp"]),
+                 helper.make_node("Flatten", ["pp"], ["flat"]), head]
+        model = make(nodes, [init("cw", conv_w), pads] + hinit, (2, 6, 6), 3, 19)
+        write(f"pad_{mode}_opset19", model,
+              lambda x, m=torch_mode: h64((F.pad(torch.tanh(F.conv2d(x, conv_w.double())), (1, 1, 1, 1), mode=m) ** 2).flatten(1)),
+              (2, 6, 6), 3, f"Pad-19 mode={mode}")
 
 
 @case
