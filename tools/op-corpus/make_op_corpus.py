@@ -300,6 +300,8 @@ def copies_and_reductions():
                "Expand (run-time shape), Tile, Gather (constant and run-time index), GatherElements with input-dependent indices")
     torch_case("split_runtime_opset13", Splits(), (6,), 4, 13, "Split with constant sizes and with sizes from the shape")
     torch_case("resize_nearest_opset13", Resizes("nearest"), (2, 4, 4), 3, 13, "Resize nearest, scale 2")
+    torch_case("upsample_nearest_opset09", Resizes("nearest"), (2, 4, 4), 3, 9, "Upsample-9 nearest (rewritten to Resize)")
+    torch_case("resize_nearest_opset10", Resizes("nearest"), (2, 4, 4), 3, 10, "Resize-10 nearest (rewritten to Resize-11+)")
     torch_case("resize_bilinear_opset13", Resizes("bilinear", False), (2, 4, 4), 3, 13, "Resize linear, half_pixel")
     torch_case("resize_bilinear_align_opset11", Resizes("bilinear", True), (2, 4, 4), 3, 11, "Resize linear, align_corners")
     torch_case("resize_bilinear_size_opset17", Resizes("bilinear", False, (7, 5)), (2, 4, 4), 3, 17, "Resize linear to a size (7, 5)")

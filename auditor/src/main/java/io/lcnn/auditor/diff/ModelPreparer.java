@@ -13,7 +13,8 @@ import java.util.Set;
  * CastLike need it) and IR version to at least 8, rewriting nodes whose meaning changed between
  * the model's opset and the new one (legacy broadcast attributes, Softmax's 2-D coercion before
  * 13, attribute-to-input moves of Pad, Slice, Squeeze, Unsqueeze, ReduceSum, Split, Clip and
- * Reshape, BatchNormalization's old attributes); turns inference Dropout into Identity; and
+ * Reshape, BatchNormalization's old attributes, Upsample and Resize-10 as Resize with the
+ * asymmetric coordinate rule); turns inference Dropout into Identity; and
  * gives every MaxPool its Indices output. Forms that cannot be rewritten are refused.
  */
 public final class ModelPreparer {
@@ -202,6 +203,13 @@ public final class ModelPreparer {
         out.add(NodeProto.newBuilder().setName(n.getName()).setOpType("Identity").addInput(n.getInput(0))
             .addOutput(n.getOutput(0)).build());
       }
+      case "Upsample", "Resize" -> {
+        if (opset < 11) {
+          resize10(n);
+          return;
+        }
+        out.add(n);
+      }
       case "MaxPool" -> {
         if (n.getOutputCount() < 2 || n.getOutput(1).isEmpty()) {
           NodeProto.Builder b = n.toBuilder().clearOutput().addOutput(n.getOutput(0)).addOutput(fresh("maxpool_indices"));
@@ -272,6 +280,28 @@ public final class ModelPreparer {
     out.add(NodeProto.newBuilder().setOpType("Shape").setName(fresh("n")).addInput(x).addOutput(shape).build());
     out.add(NodeProto.newBuilder().setOpType("Reshape").setName(fresh("n")).addInput(soft).addInput(shape)
         .addOutput(n.getOutput(0)).build());
+  }
+
+  /**
+   * Upsample (opsets 7-9) and Resize-10 as Resize-11+: scales move to the third input, and the
+   * old coordinate rule x_in = x_out / scale (nearest: floor) is spelled out.
+   */
+  private void resize10(NodeProto n) {
+    String mode = Attrs.s(n, "mode", "nearest");
+    if (!mode.equals("nearest") && !mode.equals("linear") && !mode.equals("bilinear")) {
+      block(n, "mode=" + mode);
+    }
+    String scales = n.getInputCount() > 1 ? n.getInput(1) : null;
+    if (scales == null) {
+      OnnxMl.AttributeProto a = Attrs.find(n, "scales");
+      double[] d = a == null ? new double[0] : a.getFloatsList().stream().mapToDouble(Float::doubleValue).toArray();
+      scales = fresh("scales");
+      inits.add(Tensors.real(scales, Tensors.FLOAT, new long[] {d.length}, d));
+    }
+    out.add(NodeProto.newBuilder().setOpType("Resize").setName(n.getName()).addInput(n.getInput(0)).addInput("")
+        .addInput(scales).addOutput(n.getOutput(0)).addAttribute(Attrs.s("mode", mode.equals("nearest") ? "nearest" : "linear"))
+        .addAttribute(Attrs.s("coordinate_transformation_mode", "asymmetric"))
+        .addAttribute(Attrs.s("nearest_mode", "floor")).build());
   }
 
   private void prelu(NodeProto n) {
