@@ -490,6 +490,35 @@ def batch_dependent_operands():
 
 
 @case
+def clip_range_constantofshape():
+    """Gather indices from Range, Clip bounds and a ConstantOfShape factor, all computed from Shape."""
+    w, b = linear_weights(91, 6, 8)
+    head, hinit, h64 = dense_head("o", "m", 4, 3, 92)
+    i64 = lambda n, v: numpy_helper.from_array(np.array(v, dtype=np.int64), n)
+    two = helper.make_tensor("two", TensorProto.FLOAT, [1], [2.0])
+    nodes = [helper.make_node("Gemm", ["x", "w", "b"], ["h"], transB=1), helper.make_node("Tanh", ["h"], ["t"]),
+             helper.make_node("Shape", ["t"], ["shape"]),
+             helper.make_node("Gather", ["shape", "one"], ["width"], axis=0),
+             helper.make_node("Range", ["one", "width", "two_i"], ["idx"]),
+             helper.make_node("Gather", ["t", "idx"], ["g"], axis=1),
+             helper.make_node("Cast", ["width"], ["wf"], to=TensorProto.FLOAT),
+             helper.make_node("Div", ["wf", "minus16"], ["lo"]), helper.make_node("Div", ["wf", "plus16"], ["hi"]),
+             helper.make_node("Clip", ["g", "lo", "hi"], ["c"]),
+             helper.make_node("Shape", ["c"], ["cshape"]),
+             helper.make_node("Slice", ["cshape", "one_1d", "two_1d"], ["cwidth"]),
+             helper.make_node("Concat", ["one_1d", "cwidth"], ["fshape"], axis=0),
+             helper.make_node("ConstantOfShape", ["fshape"], ["factor"], value=two),
+             helper.make_node("Mul", ["c", "factor"], ["m"]), head]
+    inits = [init("w", w), init("b", b), i64("one", 1), i64("two_i", 2), i64("one_1d", [1]), i64("two_1d", [2]),
+             init("minus16", -16.0), init("plus16", 16.0)] + hinit
+    def fn(x):
+        t = torch.tanh(x @ w.double().T + b.double())
+        return h64(t[:, 1::2].clamp(-0.5, 0.5) * 2)
+    write("clip_range_constantofshape_opset13", make(nodes, inits, (6,), 3, 13), fn, (6,), 3,
+          "Gather indices from Range, Clip bounds and a ConstantOfShape factor computed from Shape")
+
+
+@case
 def reductions_opset18():
     g = torch.Generator().manual_seed(71)
     conv_w = (torch.rand(4, 2, 3, 3, generator=g) - 0.5) * 0.6
@@ -555,11 +584,18 @@ def control_flow_model(kind):
             [helper.make_tensor_value_info("i", TensorProto.INT64, []), helper.make_tensor_value_info("c_in", TensorProto.BOOL, []),
              helper.make_tensor_value_info("acc", TensorProto.FLOAT, None)],
             [helper.make_tensor_value_info("c_out", TensorProto.BOOL, []), helper.make_tensor_value_info("acc_out", TensorProto.FLOAT, None)])
-        inits += [numpy_helper.from_array(np.array(2, dtype=np.int64), "trips"),
-                  numpy_helper.from_array(np.array(True), "yes")]
+        inits += [numpy_helper.from_array(np.array(True), "yes"), init("zero", 0.0)]
+        if kind == "loop":
+            inits.append(numpy_helper.from_array(np.array(2, dtype=np.int64), "trips"))
+        else:
+            # trip count from the input's values: 2 for inputs in [0, 1)^6 (sum < 6 < 12), unknown before the input
+            nodes += [helper.make_node("ReduceSum", ["x"], ["total"], keepdims=0),
+                      helper.make_node("Less", ["total", "twelve"], ["small"]),
+                      helper.make_node("Cast", ["small"], ["one_if_small"], to=TensorProto.INT64),
+                      helper.make_node("Add", ["one_if_small", "one_trip"], ["trips"])]
+            inits += [init("twelve", 12.0), numpy_helper.from_array(np.array(1, dtype=np.int64), "one_trip")]
         nodes += [helper.make_node("Mul", ["h", "zero"], ["start"]),
                   helper.make_node("Loop", ["trips", "yes", "start"], ["z"], body=body)]
-        inits.append(init("zero", 0.0))
     nodes.append(head)
     model = make(nodes, inits, (6,), 4, 13)
     return model, lambda x: h64(2 * torch.tanh(x @ w.double().T + b.double()))
@@ -574,8 +610,10 @@ def control_flow():
     write("if_input_condition_capture_opset13", m, fn, (6,), 4,
           "If whose condition depends on the input; branches read the outer-scope activation", expect="refused")
     m, fn = control_flow_model("loop")
-    write("loop_capture_opset13", m, fn, (6,), 4, "Loop of 2 trips whose body adds the outer-scope activation",
-          expect="refused")
+    write("loop_capture_opset13", m, fn, (6,), 4, "Loop of 2 trips whose body adds the outer-scope activation (unrolled)")
+    m, fn = control_flow_model("loop_input_trips")
+    write("loop_input_trip_count_capture_opset13", m, fn, (6,), 4,
+          "Loop whose trip count depends on the input values; the body adds the outer-scope activation", expect="refused")
 
 
 if __name__ == "__main__":

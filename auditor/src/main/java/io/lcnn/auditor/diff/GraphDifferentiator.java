@@ -17,7 +17,7 @@ import java.util.Set;
  * sum of per-sample losses yields every sample's gradient (and H·v) in one pass.
  */
 public final class GraphDifferentiator {
-  /** How many levels of nested If with decidable conditions are inlined. */
+  /** How many levels of nested If and Loop with decidable conditions and trip counts are inlined. */
   private static final int MAX_INLINED_DEPTH = 8;
 
   private final ReverseMode walker;
@@ -83,6 +83,9 @@ public final class GraphDifferentiator {
     }
     for (int depth = 0; depth < MAX_INLINED_DEPTH; depth++) {
       OnnxMl.ModelProto inlined = BranchInliner.inline(prepared, facts);
+      if (inlined == null) {
+        inlined = LoopUnroller.unroll(prepared, facts);
+      }
       if (inlined == null) {
         break;
       }

@@ -24,7 +24,8 @@ class RunTimeOperandsTest {
       "pad_reflect_runtime_opset13", "mha_opset13", "mha_opset17", "attention_matmul_opset17",
       "attention_einsum_opset17", "expand_tile_gather_opset17", "split_runtime_opset13", "split_slice_runtime_opset13",
       "resize_nearest_opset13", "resize_bilinear_opset13", "resize_bilinear_align_opset11",
-      "resize_bilinear_size_opset17", "cnn_opset13", "pad_tile_slice_batch_dependent_opset13");
+      "resize_bilinear_size_opset17", "cnn_opset13", "pad_tile_slice_batch_dependent_opset13",
+      "clip_range_constantofshape_opset13", "upsample_nearest_opset09", "mha_sequence_first_opset17");
 
   @Test
   void unfoldedRunTimeAdjointsAgreeWithFoldedOnes() throws Exception {
