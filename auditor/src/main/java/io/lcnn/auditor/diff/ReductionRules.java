@@ -12,17 +12,7 @@ final class ReductionRules {
   private ReductionRules() {}
 
   static void register(RuleTable t) {
-    t.put("ReduceSum", new GradientRule() {
-      @Override
-      public void backward(BackwardStep s) {
-        s.add(0, spread(s, 1));
-      }
-
-      @Override
-      public String refusal(BackwardStep s) {
-        return axesRefusal(s);
-      }
-    });
+    t.put("ReduceSum", reduction(s -> s.add(0, spread(s, 1))));
     t.put("ReduceMean", new GradientRule() {
       @Override
       public void backward(BackwardStep s) {
@@ -50,60 +40,26 @@ final class ReductionRules {
         return null;
       }
     });
-    GradientRule extreme = new GradientRule() {
-      @Override
-      public void backward(BackwardStep s) {
-        String y = keptDims(s, s.out(0));
-        String g = keptDims(s, s.grad(0));
-        String hit = s.op("Equal", s.in(0), y);
-        s.add(0, s.op("Where", hit, s.op("Expand", g, s.op("Shape", s.in(0))), s.scalar(0, s.in(0))));
-      }
-
-      @Override
-      public String refusal(BackwardStep s) {
-        return axesRefusal(s);
-      }
-    };
+    GradientRule extreme = reduction(s -> {
+      String y = keptDims(s, s.out(0));
+      String g = keptDims(s, s.grad(0));
+      String hit = s.op("Equal", s.in(0), y);
+      s.add(0, s.op("Where", hit, s.op("Expand", g, s.op("Shape", s.in(0))), s.scalar(0, s.in(0))));
+    });
     t.put("ReduceMax", extreme);
     t.put("ReduceMin", extreme);
-    t.put("ReduceL2", new GradientRule() {
-      @Override
-      public void backward(BackwardStep s) {
-        String y = keptDims(s, s.out(0));
-        String g = keptDims(s, s.grad(0));
-        String zero = s.scalar(0, s.in(0));
-        String ratio = s.op("Where", s.op("Equal", y, zero), zero, s.op("Div", g, y));
-        s.add(0, s.op("Mul", s.in(0), ratio));
-      }
-
-      @Override
-      public String refusal(BackwardStep s) {
-        return axesRefusal(s);
-      }
-    });
-    t.put("ReduceSumSquare", new GradientRule() {
-      @Override
-      public void backward(BackwardStep s) {
-        String g = keptDims(s, s.grad(0));
-        s.add(0, s.op("Mul", s.op("Mul", s.in(0), g), s.scalar(2, s.in(0))));
-      }
-
-      @Override
-      public String refusal(BackwardStep s) {
-        return axesRefusal(s);
-      }
-    });
-    t.put("ReduceL1", new GradientRule() {
-      @Override
-      public void backward(BackwardStep s) {
-        s.add(0, s.op("Mul", s.op("Sign", s.in(0)), keptDims(s, s.grad(0))));
-      }
-
-      @Override
-      public String refusal(BackwardStep s) {
-        return axesRefusal(s);
-      }
-    });
+    t.put("ReduceL2", reduction(s -> {
+      String y = keptDims(s, s.out(0));
+      String g = keptDims(s, s.grad(0));
+      String zero = s.scalar(0, s.in(0));
+      String ratio = s.op("Where", s.op("Equal", y, zero), zero, s.op("Div", g, y));
+      s.add(0, s.op("Mul", s.in(0), ratio));
+    }));
+    t.put("ReduceSumSquare", reduction(s -> {
+      String g = keptDims(s, s.grad(0));
+      s.add(0, s.op("Mul", s.op("Mul", s.in(0), g), s.scalar(2, s.in(0))));
+    }));
+    t.put("ReduceL1", reduction(s -> s.add(0, s.op("Mul", s.op("Sign", s.in(0)), keptDims(s, s.grad(0))))));
     t.put("Softmax", s -> {
       long axis = Attrs.i(s.node(), "axis", -1);
       String y = s.out(0);
@@ -115,6 +71,21 @@ final class ReductionRules {
       String total = s.emit().reduceSum(s.grad(0), new long[] {axis}, true);
       s.add(0, s.op("Sub", s.grad(0), s.op("Mul", s.op("Exp", s.out(0)), total)));
     });
+  }
+
+  /** A reduction's rule: the given backward step, refused when the axes are not constants. */
+  private static GradientRule reduction(java.util.function.Consumer<BackwardStep> backward) {
+    return new GradientRule() {
+      @Override
+      public void backward(BackwardStep s) {
+        backward.accept(s);
+      }
+
+      @Override
+      public String refusal(BackwardStep s) {
+        return axesRefusal(s);
+      }
+    };
   }
 
   /** The reduced axes, normalized and sorted; all axes when none are given. */

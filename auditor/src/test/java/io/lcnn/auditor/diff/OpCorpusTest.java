@@ -102,7 +102,7 @@ class OpCorpusTest {
   }
 
   /** ‖a − b‖ / ‖b‖ (‖a − b‖ when b is zero). */
-  private static double relErr(double[] a, double[] b) {
+  static double relErr(double[] a, double[] b) {
     double[] d = new double[a.length];
     for (int i = 0; i < a.length; i++) {
       d[i] = a[i] - b[i];

@@ -42,7 +42,7 @@ class RunTimeOperandsTest {
       FloatTensor v = Npy.readFloats(d.resolve("probe.npy"));
       double[] a = run(folded, model, x, v);
       double[] b = run(unfolded, model, x, v);
-      double err = relErr(b, a);
+      double err = OpCorpusTest.relErr(b, a);
       assertTrue(err < 1e-5, name + ": run-time and folded adjoints differ, rel err " + err);
     }
     assertTrue(runTimePaths >= 8, "only " + runTimePaths + " models took a run-time adjoint path");
@@ -74,17 +74,6 @@ class RunTimeOperandsTest {
     double[] both = java.util.Arrays.copyOf(grad, grad.length + hv.length);
     System.arraycopy(hv, 0, both, grad.length, hv.length);
     return both;
-  }
-
-  /** ‖a − b‖ / ‖b‖. */
-  private static double relErr(double[] a, double[] b) {
-    double num = 0;
-    double den = 0;
-    for (int i = 0; i < a.length; i++) {
-      num += (a[i] - b[i]) * (a[i] - b[i]);
-      den += b[i] * b[i];
-    }
-    return Math.sqrt(num / den);
   }
 
   private static double[] doubles(FloatTensor t) {
