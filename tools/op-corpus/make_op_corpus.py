@@ -602,6 +602,32 @@ def control_flow_model(kind):
 
 
 @case
+def control_flow_old_opset():
+    """An opset-11 If whose taken branch holds opset-11 forms (Unsqueeze/Squeeze axes attributes,
+    Softmax's 2-D coercion): the opset raise must rewrite the branch too."""
+    w, b = linear_weights(53, 6, 8)
+    head, hinit, h64 = dense_head("o", "z", 8, 4, 54)
+    then_g = helper.make_graph([helper.make_node("Unsqueeze", ["h"], ["u"], axes=[1]),
+                                helper.make_node("Softmax", ["u"], ["sm"], axis=1),
+                                helper.make_node("Squeeze", ["sm"], ["sq"], axes=[1]),
+                                helper.make_node("Mul", ["sq", "h"], ["tz"])], "then", [],
+                               [helper.make_tensor_value_info("tz", TensorProto.FLOAT, None)])
+    else_g = helper.make_graph([helper.make_node("Neg", ["h"], ["ez"])], "else", [],
+                               [helper.make_tensor_value_info("ez", TensorProto.FLOAT, None)])
+    nodes = [helper.make_node("Gemm", ["x", "w", "b"], ["pre"], transB=1), helper.make_node("Tanh", ["pre"], ["h"]),
+             helper.make_node("Shape", ["h"], ["shape"]), helper.make_node("Gather", ["shape", "one"], ["width"], axis=0),
+             helper.make_node("Greater", ["width", "three"], ["cond"]),
+             helper.make_node("If", ["cond"], ["z"], then_branch=then_g, else_branch=else_g), head]
+    inits = [init("w", w), init("b", b), numpy_helper.from_array(np.array(1, dtype=np.int64), "one"),
+             numpy_helper.from_array(np.array(3, dtype=np.int64), "three")] + hinit
+    def fn(x):
+        h = torch.tanh(x @ w.double().T + b.double())
+        return h64(torch.softmax(h, dim=-1) * h)
+    write("if_old_forms_in_branch_opset11", make(nodes, inits, (6,), 4, 11), fn, (6,), 4,
+          "opset-11 If taking a branch with Unsqueeze/Squeeze axes attributes and a coerced Softmax")
+
+
+@case
 def control_flow():
     m, fn = control_flow_model("if_shape_condition")
     write("if_shape_condition_capture_opset13", m, fn, (6,), 4,
