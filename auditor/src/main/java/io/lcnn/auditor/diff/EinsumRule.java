@@ -8,9 +8,10 @@ import java.util.List;
  * Reverse mode of Einsum: the adjoint of operand i is the Einsum of the output adjoint with the
  * other operands, written back to operand i's subscripts ({@code "bhqd,bhkd->bhqk"} gives
  * {@code "bhqk,bhkd->bhqd"} for the first operand). Covered: any number of operands, implicit or
- * explicit output, an ellipsis of the same dims in every operand that has one. Refused: a
- * subscript repeated within one operand (diagonals), and a subscript that only operand i carries
- * and the output drops (a sum over one operand's own axis).
+ * explicit output, an ellipsis of the same dims in every operand that has one, subscripts that
+ * only operand i carries and the output drops (a sum over the operand's own axis: the adjoint is
+ * expanded back over it). Refused: a subscript repeated within one operand (diagonals), such
+ * own-axis sums next to an ellipsis, and an operand summed entirely.
  */
 final class EinsumRule implements GradientRule {
   @Override
@@ -30,8 +31,22 @@ final class EinsumRule implements GradientRule {
           inputs.add(s.in(j));
         }
       }
-      String back = String.join(",", terms) + "->" + eq.operands[i];
-      s.add(i, s.emit().op("Einsum", inputs, Attrs.s("equation", back)));
+      String term = eq.operands[i];
+      StringBuilder kept = new StringBuilder();
+      List<Long> alone = new ArrayList<>();
+      for (int k = 0; k < term.length(); k++) {
+        if (eq.alone(term.charAt(k), i)) {
+          alone.add((long) k);
+        } else {
+          kept.append(term.charAt(k));
+        }
+      }
+      String back = s.emit().op("Einsum", inputs, Attrs.s("equation", String.join(",", terms) + "->" + kept));
+      if (!alone.isEmpty()) {
+        long[] axes = alone.stream().mapToLong(Long::longValue).toArray();
+        back = s.op("Expand", s.emit().unsqueeze(back, axes), s.op("Shape", s.in(i)));
+      }
+      s.add(i, back);
     }
   }
 
@@ -50,14 +65,13 @@ final class EinsumRule implements GradientRule {
       if (letters.chars().distinct().count() != letters.length()) {
         return "a subscript repeats within operand " + i;
       }
-      for (char c : letters.toCharArray()) {
-        boolean elsewhere = eq.output.indexOf(c) >= 0;
-        for (int j = 0; j < s.inputs() && !elsewhere; j++) {
-          elsewhere = j != i && eq.operands[j].indexOf(c) >= 0;
-        }
-        if (!elsewhere) {
-          return "subscript '" + c + "' is summed within operand " + i + " alone";
-        }
+      final int operand = i;
+      long alone = letters.chars().filter(c -> eq.alone((char) c, operand)).count();
+      if (alone > 0 && term.contains("...")) {
+        return "a subscript is summed within operand " + i + " alone, next to an ellipsis";
+      }
+      if (alone > 0 && alone == term.length()) {
+        return "operand " + i + " is summed entirely";
       }
       if (term.contains("...") && !eq.output.contains("...")) {
         return "the ellipsis is summed out";
@@ -76,6 +90,19 @@ final class EinsumRule implements GradientRule {
 
   /** An einsum equation split into operand terms and the (explicit) output term. */
   private record Equation(String[] operands, String output) {
+    /** Whether subscript c of operand i appears in no other operand and not in the output. */
+    boolean alone(char c, int i) {
+      if (output.indexOf(c) >= 0) {
+        return false;
+      }
+      for (int j = 0; j < operands.length; j++) {
+        if (j != i && operands[j].indexOf(c) >= 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     static Equation parse(String equation, int inputs) {
       String e = equation.replace(" ", "");
       String lhs = e.contains("->") ? e.substring(0, e.indexOf("->")) : e;

@@ -180,6 +180,8 @@ class GradientRulesTest {
             m.node("Sin", List.of(t))), Attrs.s("equation", "bij,bkj->bik"))),
         c("Einsum implicit output with a constant", s(2, 3, 4), (m, t) -> m.node("Einsum", List.of(t, m.random(4, 2)),
             Attrs.s("equation", "bij,jk"))),
+        c("Einsum with a sum over an operand's own axis", s(2, 3, 4), (m, t) -> m.node("Einsum", List.of(t, m.random(3, 5)),
+            Attrs.s("equation", "bij,ik->bk"))),
         c("ReduceL2 keepdims=0", s(2, 3, 4), (m, t) -> m.node("ReduceL2", List.of(t), Attrs.ints("axes", 2),
             Attrs.i("keepdims", 0))),
         c("ReduceSumSquare", s(2, 3, 4), (m, t) -> m.node("ReduceSumSquare", List.of(t), Attrs.ints("axes", 1))),
