@@ -4,11 +4,13 @@ import java.util.List;
 
 /**
  * Rules of ops whose every output element is a copy of one input element of the same sample:
- * Gather on float data with constant indices (not along the batch axis), Slice with any steps,
- * DepthToSpace and SpaceToDepth, and Pad in reflect/edge/wrap mode. The source of each output
- * element (within a sample) is computed once into a constant index map; the adjoint
- * scatter-adds the output adjoint back through it (ScatterElements ↔ GatherElements keeps the
- * rule set closed).
+ * Gather on float data, Slice with any steps, DepthToSpace and SpaceToDepth, and Pad in
+ * reflect/edge/wrap mode. Where the sizes and operands are static, the source of each output
+ * element (within a sample) is computed once into a constant index map; where they are computed
+ * at run time (indices that depend on the input, bounds that depend on the batch size), the same
+ * node applied to the input's flat positions gives the map in the graph ({@link #scatterThrough}).
+ * Either way the adjoint scatter-adds the output adjoint back through it (ScatterElements ↔
+ * GatherElements keeps the rule set closed).
  */
 final class CopyRules {
   private CopyRules() {}
@@ -17,6 +19,10 @@ final class CopyRules {
     t.put("Gather", new GradientRule() {
       @Override
       public void backward(BackwardStep s) {
+        if (!staticGather(s)) {
+          s.add(0, scatterThrough(s, false));
+          return;
+        }
         long[] in = s.shape(s.in(0));
         long[] out = s.shape(s.out(0));
         long[] idxShape = s.shape(s.in(1));
@@ -39,18 +45,6 @@ final class CopyRules {
           }
           return src;
         })));
-      }
-
-      @Override
-      public String refusal(BackwardStep s) {
-        if (s.facts().constInts(s.in(1)) == null) {
-          return "indices are not constants";
-        }
-        long[] in = s.shape(s.in(0));
-        if (BackwardStep.axis(Attrs.i(s.node(), "axis", 0), in.length) == 0) {
-          return "gathering along the batch axis";
-        }
-        return staticInner(s);
       }
     });
     t.put("DepthToSpace", new GradientRule() {
@@ -92,6 +86,15 @@ final class CopyRules {
         return staticInner(s);
       }
     });
+  }
+
+  /** Whether a Gather's indices are constants, not along the batch axis, over static sizes. */
+  private static boolean staticGather(BackwardStep s) {
+    if (s.facts().constInts(s.in(1)) == null) {
+      return false;
+    }
+    long[] in = s.shape(s.in(0));
+    return BackwardStep.axis(Attrs.i(s.node(), "axis", 0), in.length) != 0 && staticInner(s) == null;
   }
 
   /** Maps an output multi-index (axis 0 unused) to the input multi-index it copies. */
@@ -138,6 +141,37 @@ final class CopyRules {
     String scattered = e.op("ScatterElements", List.of(e.zerosLike(flatX), e.op("Expand", idx, s.op("Shape", flatG)), flatG),
         Attrs.i("axis", 1), Attrs.s("reduction", "add"));
     return e.reshapeLike(scattered, s.in(0));
+  }
+
+  /**
+   * Adjoint of a copy op whose operands (indices, pads, starts, repeats, scales) may be computed
+   * at run time: the node is applied once more, with the same operands, to 1 + the flat position
+   * of every input element, which tells each output element's source (0 marks the fill of a
+   * constant-mode Pad, whose fill value input is dropped); the output adjoint is scatter-added
+   * back through them into a buffer whose slot 0 collects what the fill received, and that slot is
+   * cut off. {@code int32} positions serve ops without int64 kernels (Resize).
+   */
+  static String scatterThrough(BackwardStep s, boolean int32) {
+    GraphEmitter e = s.emit();
+    String x = s.in(0);
+    List<String> inputs = new java.util.ArrayList<>(s.node().getInputList());
+    String positions = e.op("Add", e.positions(x), e.ints(1));
+    inputs.set(0, int32 ? e.op("Cast", List.of(positions), Attrs.i("to", Tensors.INT32)) : positions);
+    if (s.node().getOpType().equals("Pad") && inputs.size() > 2) {
+      inputs.set(2, "");
+    }
+    String sources = e.op(s.node().getOpType(), inputs,
+        s.node().getAttributeList().toArray(ai.onnx.proto.OnnxMl.AttributeProto[]::new));
+    if (int32) {
+      sources = e.op("Cast", List.of(sources), Attrs.i("to", Tensors.INT64));
+    }
+    String flatIdx = e.op("Reshape", sources, e.ints(-1));
+    String flatG = e.op("Reshape", s.grad(0), e.ints(-1));
+    String slots = e.op("Add", e.op("Reshape", e.op("Size", x), e.ints(1)), e.ints(1));
+    String scattered = e.op("ScatterElements", List.of(e.zerosOfShape(slots, x), flatIdx, flatG), Attrs.i("axis", 0),
+        Attrs.s("reduction", "add"));
+    String kept = e.op("Slice", scattered, e.ints(1), e.ints(Long.MAX_VALUE), e.ints(0));
+    return e.reshapeLike(kept, x);
   }
 
   /** A refusal when the input or output of the node has a dynamic axis other than the batch. */

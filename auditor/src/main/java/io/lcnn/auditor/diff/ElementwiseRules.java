@@ -4,12 +4,15 @@ import java.util.List;
 
 /**
  * Rules of one-input element-wise ops: activations (Relu, LeakyRelu, PRelu, Elu, Selu, Softplus,
- * Sigmoid, Tanh, HardSigmoid, HardSwish, Erf), Exp, Log, Sqrt, Sin, Cos, Abs, Clip, Reciprocal, Neg,
+ * Sigmoid, Tanh, HardSigmoid, HardSwish, Gelu (exact and tanh forms), Mish, Erf), Exp, Log, Sqrt, Sin, Cos, Abs, Clip, Reciprocal, Neg,
  * Identity, Dropout (inference), float casts, and the piecewise-constant ops whose derivative
  * is zero. Masks of kinks (x > 0, clip bounds) are boolean values, so a second differentiation
  * treats them as constants.
  */
 final class ElementwiseRules {
+  /** The cubic coefficient of Gelu's tanh approximation. */
+  private static final double GELU_CUBIC = 0.044715;
+
   private ElementwiseRules() {}
 
   static void register(RuleTable t) {
@@ -88,6 +91,40 @@ final class ElementwiseRules {
       String x = s.in(0);
       String e = s.op("Exp", s.op("Neg", s.op("Mul", x, x)));
       s.add(0, s.op("Mul", s.grad(0), s.op("Mul", e, s.scalar(2 / Math.sqrt(Math.PI), x))));
+    });
+    t.put("Gelu", new GradientRule() {
+      @Override
+      public void backward(BackwardStep s) {
+        String x = s.in(0);
+        String d;
+        if (Attrs.s(s.node(), "approximate", "none").equals("tanh")) {
+          double c = Math.sqrt(2 / Math.PI);
+          String x2 = s.op("Mul", x, x);
+          String u = s.op("Mul", s.op("Add", x, s.op("Mul", s.op("Mul", x2, x), s.scalar(GELU_CUBIC, x))), s.scalar(c, x));
+          String th = s.op("Tanh", u);
+          String du = s.op("Mul", s.op("Add", s.scalar(1, x), s.op("Mul", x2, s.scalar(3 * GELU_CUBIC, x))), s.scalar(c, x));
+          String sech2 = s.op("Sub", s.scalar(1, x), s.op("Mul", th, th));
+          d = s.op("Mul", s.op("Add", s.op("Add", s.scalar(1, x), th), s.op("Mul", s.op("Mul", x, sech2), du)), s.scalar(0.5, x));
+        } else {
+          String cdf = s.op("Mul", s.op("Add", s.scalar(1, x), s.op("Erf", s.op("Mul", x, s.scalar(Math.sqrt(0.5), x)))),
+              s.scalar(0.5, x));
+          String pdf = s.op("Mul", s.op("Exp", s.op("Mul", s.op("Mul", x, x), s.scalar(-0.5, x))), s.scalar(1 / Math.sqrt(2 * Math.PI), x));
+          d = s.op("Add", cdf, s.op("Mul", x, pdf));
+        }
+        s.add(0, s.op("Mul", s.grad(0), d));
+      }
+
+      @Override
+      public String refusal(BackwardStep s) {
+        String a = Attrs.s(s.node(), "approximate", "none");
+        return a.equals("none") || a.equals("tanh") ? null : "approximate=" + a;
+      }
+    });
+    t.put("Mish", s -> {
+      String x = s.in(0);
+      String th = s.op("Tanh", s.op("Softplus", x));
+      String sech2 = s.op("Sub", s.scalar(1, x), s.op("Mul", th, th));
+      s.add(0, s.op("Mul", s.grad(0), s.op("Add", th, s.op("Mul", s.op("Mul", x, s.op("Sigmoid", x)), sech2))));
     });
     t.put("Exp", s -> s.add(0, s.op("Mul", s.grad(0), s.out(0))));
     t.put("Sin", s -> s.add(0, s.op("Mul", s.grad(0), s.op("Cos", s.in(0)))));

@@ -17,11 +17,24 @@ import java.util.Set;
  * sum of per-sample losses yields every sample's gradient (and H·v) in one pass.
  */
 public final class GraphDifferentiator {
+  /** How many levels of nested If and Loop with decidable conditions and trip counts are inlined. */
+  private static final int MAX_INLINED_DEPTH = 8;
+
   private final ReverseMode walker;
+  private final boolean foldOperands;
 
   /** A differentiator over the given rules. */
   public GraphDifferentiator(RuleTable rules) {
+    this(rules, true);
+  }
+
+  /**
+   * A differentiator that folds shape-only operands into constants ({@code foldOperands}), or
+   * leaves every computed operand a run-time value (for tests of the run-time adjoints).
+   */
+  GraphDifferentiator(RuleTable rules, boolean foldOperands) {
     this.walker = new ReverseMode(rules);
+    this.foldOperands = foldOperands;
   }
 
   /** A differentiator over {@link RuleTable#standard()}. */
@@ -59,14 +72,25 @@ public final class GraphDifferentiator {
     if (kind != null && fixedBatch(prepared, x) > 0) {
       OnnxMl.ModelProto relaxed = withDynamicBatch(prepared, x);
       try {
-        facts = ShapeProbe.probe(relaxed, label);
+        facts = ShapeProbe.probe(relaxed, label, foldOperands);
         prepared = relaxed;
       } catch (ModelLoadException e) {
         facts = null;
       }
     }
     if (facts == null) {
-      facts = ShapeProbe.probe(prepared, label);
+      facts = ShapeProbe.probe(prepared, label, foldOperands);
+    }
+    for (int depth = 0; depth < MAX_INLINED_DEPTH; depth++) {
+      OnnxMl.ModelProto inlined = BranchInliner.inline(prepared, facts);
+      if (inlined == null) {
+        inlined = LoopUnroller.unroll(prepared, facts);
+      }
+      if (inlined == null) {
+        break;
+      }
+      prepared = inlined;
+      facts = ShapeProbe.probe(prepared, label, foldOperands);
     }
     OnnxMl.ValueInfoProto xInfo = inputInfo(prepared, x, label);
     long[] yShape = facts.shape(y);
@@ -114,7 +138,7 @@ public final class GraphDifferentiator {
     g.addOutput(typed(DifferentiatedModel.GRAD, facts.dtype(x)));
     OnnxMl.ModelProto gradient = gm.build();
 
-    TensorFacts facts2 = ShapeProbe.probe(gradient, label + " (gradient graph)");
+    TensorFacts facts2 = ShapeProbe.probe(gradient, label + " (gradient graph)", foldOperands);
     OnnxMl.ModelProto.Builder hm = gradient.toBuilder();
     OnnxMl.GraphProto.Builder h = hm.getGraphBuilder();
     List<OnnxMl.NodeProto> first = new ArrayList<>(h.getNodeList());

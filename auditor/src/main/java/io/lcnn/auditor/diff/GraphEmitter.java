@@ -96,6 +96,11 @@ public final class GraphEmitter {
     return constant("i64" + Arrays.toString(values), () -> Tensors.int64("", new long[] {values.length}, values));
   }
 
+  /** A rank-0 int64 constant. */
+  public String int64Scalar(long value) {
+    return constant("i64s" + value, () -> Tensors.int64("", new long[0], value));
+  }
+
   /** A rank-0 constant of the given float element type. */
   public String scalar(double value, int dtype) {
     return constant("s" + dtype + ":" + Double.doubleToLongBits(value), () -> Tensors.real("", dtype, new long[0], value));
@@ -152,6 +157,22 @@ public final class GraphEmitter {
   /** Reshape x to the runtime shape of {@code like}. */
   public String reshapeLike(String x, String like) {
     return op("Reshape", x, op("Shape", like));
+  }
+
+  /** Zeros of the run-time shape {@code shape} (a 1-D int64 value) with the element type of {@code like}. */
+  public String zerosOfShape(String shape, String like) {
+    int dt = facts.dtype(like);
+    OnnxMl.TensorProto zero = Tensors.real("", dt == 0 ? Tensors.FLOAT : dt, new long[] {1}, 0.0);
+    return op("ConstantOfShape", List.of(shape), Attrs.t("value", zero));
+  }
+
+  /**
+   * The flat position of every element of {@code like} (row-major, batch included) in a tensor
+   * of its run-time shape: 0, 1, 2, ... as int64.
+   */
+  public String positions(String like) {
+    String range = op("Range", int64Scalar(0), op("Size", like), int64Scalar(1));
+    return op("Reshape", range, op("Shape", like));
   }
 
   /** Zeros with the shape and element type of {@code like}. */

@@ -13,8 +13,9 @@ import java.util.Set;
  * CastLike need it) and IR version to at least 8, rewriting nodes whose meaning changed between
  * the model's opset and the new one (legacy broadcast attributes, Softmax's 2-D coercion before
  * 13, attribute-to-input moves of Pad, Slice, Squeeze, Unsqueeze, ReduceSum, Split, Clip and
- * Reshape, BatchNormalization's old attributes); turns inference Dropout into Identity; and
- * gives every MaxPool its Indices output. Forms that cannot be rewritten are refused.
+ * Reshape, BatchNormalization's old attributes, Upsample and Resize-10 as Resize with the
+ * asymmetric coordinate rule), in the bodies of If/Loop/Scan too; turns inference Dropout into
+ * Identity; and gives every MaxPool its Indices output. Forms that cannot be rewritten are refused.
  */
 public final class ModelPreparer {
   /** The lowest default-domain opset of a prepared model. */
@@ -29,11 +30,24 @@ public final class ModelPreparer {
   private final List<NodeProto> out = new ArrayList<>();
   private final List<OnnxMl.TensorProto> inits = new ArrayList<>();
   private final List<UnsupportedOpsException.Blocker> blockers = new ArrayList<>();
-  private final Set<String> used = new HashSet<>();
+  private final Set<String> used;
   private final Set<String> consumed = new HashSet<>();
   private int counter;
 
   private ModelPreparer(OnnxMl.ModelProto model, String label) {
+    this(model, label, new HashSet<>());
+  }
+
+  /** A preparer for the body of a control-flow node: same opset, shared names, the outer ranks and types known. */
+  private ModelPreparer(ModelPreparer parent, OnnxMl.GraphProto body) {
+    this(parent.model.toBuilder().setGraph(body).build(), parent.label, parent.used);
+    parent.ranks.forEach(ranks::putIfAbsent);
+    parent.dtypes.forEach(dtypes::putIfAbsent);
+    parent.initShapes.forEach(initShapes::putIfAbsent);
+  }
+
+  private ModelPreparer(OnnxMl.ModelProto model, String label, Set<String> used) {
+    this.used = used;
     this.model = model;
     this.label = label;
     this.opset = opsetOf(model);
@@ -110,7 +124,8 @@ public final class ModelPreparer {
     return m.build();
   }
 
-  private void rewrite(NodeProto n0) {
+  private void rewrite(NodeProto original) {
+    NodeProto n0 = withPreparedBodies(original);
     NodeProto n = Attrs.without(n0, "consumed_inputs", "is_test").build();
     String op = n.getOpType();
     propagateRank(n);
@@ -202,6 +217,13 @@ public final class ModelPreparer {
         out.add(NodeProto.newBuilder().setName(n.getName()).setOpType("Identity").addInput(n.getInput(0))
             .addOutput(n.getOutput(0)).build());
       }
+      case "Upsample", "Resize" -> {
+        if (opset < 11) {
+          resize10(n);
+          return;
+        }
+        out.add(n);
+      }
       case "MaxPool" -> {
         if (n.getOutputCount() < 2 || n.getOutput(1).isEmpty()) {
           NodeProto.Builder b = n.toBuilder().clearOutput().addOutput(n.getOutput(0)).addOutput(fresh("maxpool_indices"));
@@ -211,6 +233,37 @@ public final class ModelPreparer {
       }
       default -> out.add(n);
     }
+  }
+
+  /** The node with the nodes of its If/Loop/Scan bodies rewritten the same way (recursively). */
+  private NodeProto withPreparedBodies(NodeProto n) {
+    if (!NodeInputs.hasSubgraph(n)) {
+      return n;
+    }
+    NodeProto.Builder b = n.toBuilder();
+    for (int i = 0; i < b.getAttributeCount(); i++) {
+      OnnxMl.AttributeProto a = b.getAttribute(i);
+      if (a.hasG()) {
+        b.setAttribute(i, a.toBuilder().setG(preparedBody(a.getG())));
+      }
+      for (int j = 0; j < a.getGraphsCount(); j++) {
+        b.setAttribute(i, b.getAttribute(i).toBuilder().setGraphs(j, preparedBody(a.getGraphs(j))));
+      }
+    }
+    return b.build();
+  }
+
+  private OnnxMl.GraphProto preparedBody(OnnxMl.GraphProto body) {
+    ModelPreparer child = new ModelPreparer(this, body);
+    for (NodeProto m : body.getNodeList()) {
+      if (!m.getDomain().isEmpty() && !m.getDomain().equals("ai.onnx")) {
+        child.out.add(m);
+      } else {
+        child.rewrite(m);
+      }
+    }
+    blockers.addAll(child.blockers);
+    return body.toBuilder().clearNode().addAllNode(child.out).addAllInitializer(child.inits).build();
   }
 
   /** Records output ranks and element types where they follow simply from the inputs. */
@@ -272,6 +325,28 @@ public final class ModelPreparer {
     out.add(NodeProto.newBuilder().setOpType("Shape").setName(fresh("n")).addInput(x).addOutput(shape).build());
     out.add(NodeProto.newBuilder().setOpType("Reshape").setName(fresh("n")).addInput(soft).addInput(shape)
         .addOutput(n.getOutput(0)).build());
+  }
+
+  /**
+   * Upsample (opsets 7-9) and Resize-10 as Resize-11+: scales move to the third input, and the
+   * old coordinate rule x_in = x_out / scale (nearest: floor) is spelled out.
+   */
+  private void resize10(NodeProto n) {
+    String mode = Attrs.s(n, "mode", "nearest");
+    if (!mode.equals("nearest") && !mode.equals("linear") && !mode.equals("bilinear")) {
+      block(n, "mode=" + mode);
+    }
+    String scales = n.getInputCount() > 1 ? n.getInput(1) : null;
+    if (scales == null) {
+      OnnxMl.AttributeProto a = Attrs.find(n, "scales");
+      double[] d = a == null ? new double[0] : a.getFloatsList().stream().mapToDouble(Float::doubleValue).toArray();
+      scales = fresh("scales");
+      inits.add(Tensors.real(scales, Tensors.FLOAT, new long[] {d.length}, d));
+    }
+    out.add(NodeProto.newBuilder().setOpType("Resize").setName(n.getName()).addInput(n.getInput(0)).addInput("")
+        .addInput(scales).addOutput(n.getOutput(0)).addAttribute(Attrs.s("mode", mode.equals("nearest") ? "nearest" : "linear"))
+        .addAttribute(Attrs.s("coordinate_transformation_mode", "asymmetric"))
+        .addAttribute(Attrs.s("nearest_mode", "floor")).build());
   }
 
   private void prelu(NodeProto n) {

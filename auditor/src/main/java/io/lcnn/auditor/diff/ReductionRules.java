@@ -4,24 +4,15 @@ import java.util.List;
 
 /**
  * Rules of reductions and normalizers: ReduceSum, ReduceMean (the adjoint is broadcast back over
- * the reduced axes), ReduceMax and ReduceMin (to the elements equal to the result), Softmax and
+ * the reduced axes), ReduceMax and ReduceMin (to the elements equal to the result), ReduceL1, ReduceL2
+ * (x·g/‖x‖, zero where the norm is zero, as in PyTorch) and ReduceSumSquare, Softmax and
  * LogSoftmax (opset ≥ 13 semantics: one axis).
  */
 final class ReductionRules {
   private ReductionRules() {}
 
   static void register(RuleTable t) {
-    t.put("ReduceSum", new GradientRule() {
-      @Override
-      public void backward(BackwardStep s) {
-        s.add(0, spread(s, axes(s), 1));
-      }
-
-      @Override
-      public String refusal(BackwardStep s) {
-        return axesRefusal(s);
-      }
-    });
+    t.put("ReduceSum", reduction(s -> s.add(0, spread(s, 1))));
     t.put("ReduceMean", new GradientRule() {
       @Override
       public void backward(BackwardStep s) {
@@ -31,7 +22,7 @@ final class ReductionRules {
         for (long a : axes) {
           count *= dims[(int) a];
         }
-        s.add(0, spread(s, axes, count));
+        s.add(0, spread(s, count));
       }
 
       @Override
@@ -49,27 +40,26 @@ final class ReductionRules {
         return null;
       }
     });
-    GradientRule extreme = new GradientRule() {
-      @Override
-      public void backward(BackwardStep s) {
-        long[] axes = axes(s);
-        String y = s.out(0);
-        String g = s.grad(0);
-        if (Attrs.i(s.node(), "keepdims", 1) == 0) {
-          y = s.emit().unsqueeze(y, axes);
-          g = s.emit().unsqueeze(g, axes);
-        }
-        String hit = s.op("Equal", s.in(0), y);
-        s.add(0, s.op("Where", hit, s.op("Expand", g, s.op("Shape", s.in(0))), s.scalar(0, s.in(0))));
-      }
-
-      @Override
-      public String refusal(BackwardStep s) {
-        return axesRefusal(s);
-      }
-    };
+    GradientRule extreme = reduction(s -> {
+      String y = keptDims(s, s.out(0));
+      String g = keptDims(s, s.grad(0));
+      String hit = s.op("Equal", s.in(0), y);
+      s.add(0, s.op("Where", hit, s.op("Expand", g, s.op("Shape", s.in(0))), s.scalar(0, s.in(0))));
+    });
     t.put("ReduceMax", extreme);
     t.put("ReduceMin", extreme);
+    t.put("ReduceL2", reduction(s -> {
+      String y = keptDims(s, s.out(0));
+      String g = keptDims(s, s.grad(0));
+      String zero = s.scalar(0, s.in(0));
+      String ratio = s.op("Where", s.op("Equal", y, zero), zero, s.op("Div", g, y));
+      s.add(0, s.op("Mul", s.in(0), ratio));
+    }));
+    t.put("ReduceSumSquare", reduction(s -> {
+      String g = keptDims(s, s.grad(0));
+      s.add(0, s.op("Mul", s.op("Mul", s.in(0), g), s.scalar(2, s.in(0))));
+    }));
+    t.put("ReduceL1", reduction(s -> s.add(0, s.op("Mul", s.op("Sign", s.in(0)), keptDims(s, s.grad(0))))));
     t.put("Softmax", s -> {
       long axis = Attrs.i(s.node(), "axis", -1);
       String y = s.out(0);
@@ -81,6 +71,21 @@ final class ReductionRules {
       String total = s.emit().reduceSum(s.grad(0), new long[] {axis}, true);
       s.add(0, s.op("Sub", s.grad(0), s.op("Mul", s.op("Exp", s.out(0)), total)));
     });
+  }
+
+  /** A reduction's rule: the given backward step, refused when the axes are not constants. */
+  private static GradientRule reduction(java.util.function.Consumer<BackwardStep> backward) {
+    return new GradientRule() {
+      @Override
+      public void backward(BackwardStep s) {
+        backward.accept(s);
+      }
+
+      @Override
+      public String refusal(BackwardStep s) {
+        return axesRefusal(s);
+      }
+    };
   }
 
   /** The reduced axes, normalized and sorted; all axes when none are given. */
@@ -110,12 +115,14 @@ final class ReductionRules {
     return emptyAxes && Attrs.i(s.node(), "noop_with_empty_axes", 0) != 0 ? "noop_with_empty_axes" : null;
   }
 
+  /** A value shaped like the reduction's output, with the reduced axes put back as size 1 when keepdims=0. */
+  private static String keptDims(BackwardStep s, String v) {
+    return Attrs.i(s.node(), "keepdims", 1) == 0 ? s.emit().unsqueeze(v, axes(s)) : v;
+  }
+
   /** Broadcasts the output adjoint back over the reduced axes, divided by {@code count}. */
-  private static String spread(BackwardStep s, long[] axes, long count) {
-    String g = s.grad(0);
-    if (Attrs.i(s.node(), "keepdims", 1) == 0) {
-      g = s.emit().unsqueeze(g, axes);
-    }
+  private static String spread(BackwardStep s, long count) {
+    String g = keptDims(s, s.grad(0));
     if (count != 1) {
       g = s.op("Div", g, s.scalar(count, s.in(0)));
     }

@@ -14,7 +14,9 @@ import java.util.Set;
  * with respect to, and seed adjoints of some values, it visits the nodes in reverse and lets each
  * node's {@link GradientRule} emit adjoint nodes. Only nodes whose float outputs depend on the
  * input and lead to a seeded value are differentiated; everything else (shape arithmetic,
- * integer and boolean values) passes through untouched.
+ * integer and boolean values) passes through untouched. Values that If/Loop/Scan bodies capture
+ * from the outer scope count as inputs of the node, so control flow on the path is refused,
+ * never skipped.
  */
 public final class ReverseMode {
   private final RuleTable rules;
@@ -41,7 +43,7 @@ public final class ReverseMode {
     Set<String> active = new HashSet<>();
     active.add(wrt);
     for (OnnxMl.NodeProto n : nodes) {
-      if (n.getInputList().stream().anyMatch(active::contains)) {
+      if (NodeInputs.of(n).stream().anyMatch(active::contains)) {
         for (String o : n.getOutputList()) {
           if (!o.isEmpty() && Tensors.isFloat(facts.dtype(o))) {
             active.add(o);
@@ -54,9 +56,10 @@ public final class ReverseMode {
     for (int k = nodes.size() - 1; k >= 0; k--) {
       OnnxMl.NodeProto n = nodes.get(k);
       boolean leads = n.getOutputList().stream().anyMatch(o -> useful.contains(o) && active.contains(o));
-      if (leads && n.getInputList().stream().anyMatch(active::contains)) {
+      List<String> reads = NodeInputs.of(n);
+      if (leads && reads.stream().anyMatch(active::contains)) {
         todo.add(n);
-        useful.addAll(n.getInputList());
+        useful.addAll(reads);
       }
     }
     Map<String, List<String>> contributions = new HashMap<>();
@@ -64,8 +67,9 @@ public final class ReverseMode {
     List<UnsupportedOpsException.Blocker> blockers = new ArrayList<>();
     for (int k = todo.size() - 1; k >= 0; k--) {
       OnnxMl.NodeProto n = todo.get(k);
-      GradientRule r = rules.get(n.getOpType());
-      String why = r == null ? null : r.refusal(new BackwardStep(n, Map.of(), active, new HashMap<>(), emit));
+      GradientRule r = NodeInputs.hasSubgraph(n) ? null : rules.get(n.getOpType());
+      String why = NodeInputs.hasSubgraph(n) ? "control flow whose body depends on the input"
+          : r == null ? null : r.refusal(new BackwardStep(n, Map.of(), active, new HashMap<>(), emit));
       if (r == null || why != null) {
         blockers.add(new UnsupportedOpsException.Blocker(nodeName(n, nodes), n.getOpType(), why));
       }

@@ -8,7 +8,7 @@ import java.util.TreeMap;
 public final class RuleTable {
   private final Map<String, GradientRule> rules = new TreeMap<>();
 
-  /** The standard rules: element-wise, arithmetic, linear, pooling, shape, reduction and normalization ops. */
+  /** The standard rules: element-wise, arithmetic, linear, pooling, shape, reduction and normalization ops, Einsum and Resize. */
   public static RuleTable standard() {
     RuleTable t = new RuleTable();
     ElementwiseRules.register(t);
@@ -19,6 +19,8 @@ public final class RuleTable {
     ReductionRules.register(t);
     NormalizationRules.register(t);
     CopyRules.register(t);
+    t.put("Einsum", new EinsumRule());
+    t.put("Resize", new ResizeRule());
     return t;
   }
 

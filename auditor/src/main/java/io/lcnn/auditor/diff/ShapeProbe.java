@@ -24,8 +24,17 @@ import java.util.Set;
  * Runtime (CPU) with every intermediate value exposed as an output. When the graph's inputs have
  * a dynamic batch axis, it runs with batch 1 and batch 2 and marks the axes that changed as -1.
  * Inputs are filled with pseudo-random values in [0, 1) (float) or zeros (integer).
+ *
+ * <p>Small values computed in the graph that do not depend on the values of the inputs (shape
+ * arithmetic: Shape → Gather → Concat → Reshape targets, pads, slice bounds, split sizes, Resize
+ * scales) and come out the same at both batch sizes are folded: they are recorded as constants
+ * in the facts, so rules treat them like initializers. Values that change with the batch size
+ * stay run-time values; rules read them as tensors in the graph.
  */
 public final class ShapeProbe {
+  /** Largest number of elements of a computed value that is folded into a constant. */
+  static final int MAX_FOLDED_ELEMENTS = 4096;
+
   private ShapeProbe() {}
 
   /**
@@ -34,6 +43,11 @@ public final class ShapeProbe {
    * @param label name of the model, for messages
    */
   public static TensorFacts probe(OnnxMl.ModelProto model, String label) {
+    return probe(model, label, true);
+  }
+
+  /** Probes {@code model}, folding shape-only values into constants when {@code fold} is set. */
+  static TensorFacts probe(OnnxMl.ModelProto model, String label, boolean fold) {
     OnnxMl.GraphProto g = model.getGraph();
     Set<String> inits = new HashSet<>();
     g.getInitializerList().forEach(t -> inits.add(t.getName()));
@@ -65,14 +79,21 @@ public final class ShapeProbe {
     byte[] bytes = model.toBuilder().setGraph(gb).build().toByteArray();
     Map<String, long[]> shapes = new HashMap<>();
     Map<String, Integer> dtypes = new HashMap<>();
+    Set<String> foldable = fold ? inputIndependent(g, inits) : Set.of();
+    Map<String, OnnxMl.TensorProto> folded = new HashMap<>();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
       o.setIntraOpNumThreads(1);
       o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
       try (OrtSession s = env.createSession(bytes, o)) {
-        Map<String, long[]> first = run(env, s, g, inits, 1, dtypes);
+        Map<String, OnnxMl.TensorProto> values1 = new HashMap<>();
+        Map<String, long[]> first = run(env, s, g, inits, 1, dtypes, foldable, values1);
+        folded.putAll(values1);
         if (dynamicBatch) {
-          Map<String, long[]> second = run(env, s, g, inits, 2, dtypes);
+          Map<String, OnnxMl.TensorProto> values2 = new HashMap<>();
+          Map<String, long[]> second = run(env, s, g, inits, 2, dtypes, foldable, values2);
+          folded.keySet().retainAll(values2.keySet());
+          folded.entrySet().removeIf(e -> !e.getValue().equals(values2.get(e.getKey())));
           for (var e : first.entrySet()) {
             long[] a = e.getValue();
             long[] b = second.get(e.getKey());
@@ -94,11 +115,61 @@ public final class ShapeProbe {
     }
     TensorFacts f = new TensorFacts(shapes, dtypes);
     f.addConstantsOf(g);
+    folded.forEach((name, t) -> {
+      if (f.constant(name) == null) {
+        f.addConstant(name, t);
+      }
+    });
     return f;
   }
 
+  /**
+   * Node outputs whose values do not depend on the values of the graph's inputs: they read only
+   * constants and shapes (Shape and Size outputs depend on the input's shape alone).
+   */
+  static Set<String> inputIndependent(OnnxMl.GraphProto g, Set<String> inits) {
+    Set<String> dependent = new HashSet<>();
+    for (OnnxMl.ValueInfoProto vi : g.getInputList()) {
+      if (!inits.contains(vi.getName())) {
+        dependent.add(vi.getName());
+      }
+    }
+    Set<String> independent = new HashSet<>();
+    for (OnnxMl.NodeProto n : g.getNodeList()) {
+      boolean shapeOnly = n.getOpType().equals("Shape") || n.getOpType().equals("Size");
+      boolean reads = !shapeOnly && NodeInputs.of(n).stream().anyMatch(dependent::contains);
+      boolean random = n.getOpType().startsWith("Random") || n.getOpType().equals("Multinomial");
+      for (String o : n.getOutputList()) {
+        if (!o.isEmpty()) {
+          (reads || random ? dependent : independent).add(o);
+        }
+      }
+    }
+    return independent;
+  }
+
+  /** A constant tensor holding the value of a small computed tensor, or null when it is too big or of another type. */
+  private static OnnxMl.TensorProto snapshot(String name, OnnxTensor t) {
+    TensorInfo ti = t.getInfo();
+    if (ti.getNumElements() > MAX_FOLDED_ELEMENTS) {
+      return null;
+    }
+    int dt = onnxType(ti.type);
+    if (dt != Tensors.FLOAT && dt != Tensors.DOUBLE && dt != Tensors.INT64 && dt != Tensors.INT32 && dt != Tensors.BOOL) {
+      return null;
+    }
+    java.nio.ByteBuffer b = t.getByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    OnnxMl.TensorProto.Builder p = OnnxMl.TensorProto.newBuilder().setName(name).setDataType(dt)
+        .setRawData(com.google.protobuf.ByteString.copyFrom(b));
+    for (long d : ti.getShape()) {
+      p.addDims(d);
+    }
+    return p.build();
+  }
+
   private static Map<String, long[]> run(OrtEnvironment env, OrtSession s, OnnxMl.GraphProto g, Set<String> inits,
-      int batch, Map<String, Integer> dtypes) throws OrtException {
+      int batch, Map<String, Integer> dtypes, Set<String> foldable, Map<String, OnnxMl.TensorProto> values)
+      throws OrtException {
     Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
     Map<String, long[]> shapes = new HashMap<>();
     Random rnd = new Random(7);
@@ -139,6 +210,12 @@ public final class ShapeProbe {
           if (e.getValue().getInfo() instanceof TensorInfo ti) {
             shapes.put(e.getKey(), ti.getShape());
             dtypes.put(e.getKey(), onnxType(ti.type));
+            if (foldable.contains(e.getKey()) && e.getValue() instanceof OnnxTensor t) {
+              OnnxMl.TensorProto snap = snapshot(e.getKey(), t);
+              if (snap != null) {
+                values.put(e.getKey(), snap);
+              }
+            }
           }
         }
       }

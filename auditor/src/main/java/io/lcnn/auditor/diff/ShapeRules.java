@@ -8,7 +8,8 @@ import java.util.List;
  * adjoint is reshaped back), Transpose (inverse permutation), Concat ↔ Split, Slice ↔ Pad
  * (unit steps and Pad in constant mode; other steps and pad modes go through a constant index
  * map, see {@link CopyRules}), Expand (summed back), Tile (summed over the copies), and GatherElements ↔
- * ScatterElements.
+ * ScatterElements. Slice, Pad and Tile whose operands are computed at run time (and not folded by
+ * {@link ShapeProbe}) scatter back through the node applied to the input's flat positions.
  */
 final class ShapeRules {
   private ShapeRules() {}
@@ -39,6 +40,10 @@ final class ShapeRules {
       public void backward(BackwardStep s) {
         long[] dims = s.shape(s.in(0));
         long[] reps = s.facts().constInts(s.in(1));
+        if (reps == null || java.util.Arrays.stream(dims).filter(d -> d < 0).count() > 1) {
+          s.add(0, CopyRules.scatterThrough(s, false));
+          return;
+        }
         long[] split = new long[2 * dims.length];
         long[] axes = new long[dims.length];
         for (int i = 0; i < dims.length; i++) {
@@ -48,15 +53,6 @@ final class ShapeRules {
         }
         String r = s.op("Reshape", s.grad(0), s.emit().ints(split));
         s.add(0, s.emit().reduceSum(r, axes, false));
-      }
-
-      @Override
-      public String refusal(BackwardStep s) {
-        if (s.facts().constInts(s.in(1)) == null) {
-          return "repeats are not constants";
-        }
-        long dynamic = java.util.Arrays.stream(s.shape(s.in(0))).filter(d -> d < 0).count();
-        return dynamic > 1 ? "more than one dynamic axis" : null;
       }
     });
     t.put("Concat", new GradientRule() {
@@ -98,6 +94,10 @@ final class ShapeRules {
     t.put("Slice", new GradientRule() {
       @Override
       public void backward(BackwardStep s) {
+        if (!staticSlice(s)) {
+          s.add(0, CopyRules.scatterThrough(s, false));
+          return;
+        }
         long[] dims = s.shape(s.in(0));
         int r = dims.length;
         long[] starts = s.facts().constInts(s.in(1));
@@ -137,30 +137,14 @@ final class ShapeRules {
         }
         s.add(0, s.emit().op("Pad", List.of(s.grad(0), s.emit().ints(pads), s.scalar(0, s.in(0)))));
       }
-
-      @Override
-      public String refusal(BackwardStep s) {
-        for (int i = 1; i < Math.min(5, s.inputs()); i++) {
-          if (!s.in(i).isEmpty() && s.facts().constInts(s.in(i)) == null) {
-            return "starts/ends/axes/steps are not constants";
-          }
-        }
-        long[] dims = s.shape(s.in(0));
-        long[] starts = s.facts().constInts(s.in(1));
-        long[] axes = s.in(3).isEmpty() ? range(starts.length) : s.facts().constInts(s.in(3));
-        boolean unit = s.inputs() <= 4 || s.in(4).isEmpty()
-            || java.util.Arrays.stream(s.facts().constInts(s.in(4))).allMatch(v -> v == 1);
-        for (long a : axes) {
-          if (dims[(int) BackwardStep.axis(a, dims.length)] < 0) {
-            return "slicing along the batch axis";
-          }
-        }
-        return unit ? null : CopyRules.staticInner(s);
-      }
     });
     t.put("Pad", new GradientRule() {
       @Override
       public void backward(BackwardStep s) {
+        if (!staticPad(s)) {
+          s.add(0, CopyRules.scatterThrough(s, false));
+          return;
+        }
         long[] dims = s.shape(s.in(0));
         long[] pads = fullPads(s, dims.length);
         String mode = Attrs.s(s.node(), "mode", "constant");
@@ -187,26 +171,6 @@ final class ShapeRules {
         String mode = Attrs.s(s.node(), "mode", "constant");
         if (!List.of("constant", "reflect", "edge", "wrap").contains(mode)) {
           return "mode=" + mode;
-        }
-        if (s.facts().constInts(s.in(1)) == null || (s.inputs() > 3 && !s.in(3).isEmpty() && s.facts().constInts(s.in(3)) == null)) {
-          return "pads are not constants";
-        }
-        long[] dims = s.shape(s.in(0));
-        long[] pads = fullPads(s, dims.length);
-        for (long p : pads) {
-          if (p < 0) {
-            return "negative pads";
-          }
-        }
-        if (!mode.equals("constant")) {
-          if (pads[0] != 0 || pads[dims.length] != 0) {
-            return "mode=" + mode + " along the batch axis";
-          }
-          for (int a = 1; a < dims.length; a++) {
-            if (dims[a] < 0) {
-              return "mode=" + mode + " needs static sizes";
-            }
-          }
         }
         return s.needs(2) ? "pad value depends on the input" : null;
       }
@@ -237,6 +201,52 @@ final class ShapeRules {
       s.add(0, e.op("ScatterElements", List.of(e.zerosLike(s.in(0)), s.in(1), s.grad(0)),
           Attrs.i("axis", Attrs.i(s.node(), "axis", 0)), Attrs.s("reduction", "add")));
     });
+  }
+
+  /** Whether the operands of a Slice are constants, along static axes other than the batch axis. */
+  private static boolean staticSlice(BackwardStep s) {
+    for (int i = 1; i < Math.min(5, s.inputs()); i++) {
+      if (!s.in(i).isEmpty() && s.facts().constInts(s.in(i)) == null) {
+        return false;
+      }
+    }
+    long[] dims = s.shape(s.in(0));
+    long[] starts = s.facts().constInts(s.in(1));
+    long[] axes = s.in(3).isEmpty() ? range(starts.length) : s.facts().constInts(s.in(3));
+    boolean unit = s.inputs() <= 4 || s.in(4).isEmpty()
+        || java.util.Arrays.stream(s.facts().constInts(s.in(4))).allMatch(v -> v == 1);
+    for (long a : axes) {
+      if (dims[(int) BackwardStep.axis(a, dims.length)] < 0) {
+        return false;
+      }
+    }
+    return unit || CopyRules.staticInner(s) == null;
+  }
+
+  /** Whether a Pad's pads are non-negative constants (and, for copying modes, static past the batch axis). */
+  private static boolean staticPad(BackwardStep s) {
+    if (s.facts().constInts(s.in(1)) == null || (s.inputs() > 3 && !s.in(3).isEmpty() && s.facts().constInts(s.in(3)) == null)) {
+      return false;
+    }
+    long[] dims = s.shape(s.in(0));
+    long[] pads = fullPads(s, dims.length);
+    for (int a = 0; a < dims.length; a++) {
+      boolean padded = pads[a] != 0 || pads[a + dims.length] != 0;
+      if (pads[a] < 0 || pads[a + dims.length] < 0 || (padded && dims[a] < 0)) {
+        return false;
+      }
+    }
+    if (!Attrs.s(s.node(), "mode", "constant").equals("constant")) {
+      if (pads[0] != 0 || pads[dims.length] != 0) {
+        return false;
+      }
+      for (int a = 1; a < dims.length; a++) {
+        if (dims[a] < 0) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Pads as [begin of every axis, end of every axis], expanding the optional axes input. */

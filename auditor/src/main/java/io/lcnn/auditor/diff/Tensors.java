@@ -48,6 +48,7 @@ public final class Tensors {
         case DOUBLE -> out[i] = hasRaw ? raw.getDouble(8 * i) : t.getDoubleData(i);
         case INT64 -> out[i] = hasRaw ? raw.getLong(8 * i) : t.getInt64Data(i);
         case INT32 -> out[i] = hasRaw ? raw.getInt(4 * i) : t.getInt32Data(i);
+        case BOOL -> out[i] = hasRaw ? raw.get(i) : t.getInt32Data(i);
         default -> throw new IllegalArgumentException("tensor '" + t.getName() + "': unsupported constant type " + t.getDataType());
       }
     }

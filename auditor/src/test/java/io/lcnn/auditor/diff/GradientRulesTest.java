@@ -172,7 +172,31 @@ class GradientRulesTest {
         opset(18, "Pad axes input", s(2, 3), (m, t) -> m.node("Pad", List.of(t, m.ints(1, 2), m.real(s(), 0), m.ints(1)))),
         opset(18, "Split num_outputs", s(2, 6), (m, t) -> m.node("Mul", m.nodes("Split", List.of(t), 2,
             Attrs.i("axis", 1), Attrs.i("num_outputs", 2)))),
-        opset(21, "Softmax", s(2, 5), unary("Softmax")))
+        opset(21, "Softmax", s(2, 5), unary("Softmax")),
+        opset(20, "Gelu", s(2, 5), unary("Gelu")),
+        opset(20, "Gelu tanh", s(2, 5), unary("Gelu", Attrs.s("approximate", "tanh"))),
+        opset(18, "Mish", s(2, 5), unary("Mish")),
+        c("Einsum both operands active", s(2, 3, 3), (m, t) -> m.node("Einsum", List.of(t,
+            m.node("Sin", List.of(t))), Attrs.s("equation", "bij,bkj->bik"))),
+        c("Einsum implicit output with a constant", s(2, 3, 4), (m, t) -> m.node("Einsum", List.of(t, m.random(4, 2)),
+            Attrs.s("equation", "bij,jk"))),
+        c("Einsum with a sum over an operand's own axis", s(2, 3, 4), (m, t) -> m.node("Einsum", List.of(t, m.random(3, 5)),
+            Attrs.s("equation", "bij,ik->bk"))),
+        c("ReduceL2 keepdims=0", s(2, 3, 4), (m, t) -> m.node("ReduceL2", List.of(t), Attrs.ints("axes", 2),
+            Attrs.i("keepdims", 0))),
+        c("ReduceSumSquare", s(2, 3, 4), (m, t) -> m.node("ReduceSumSquare", List.of(t), Attrs.ints("axes", 1))),
+        opset(18, "GroupNormalization-18 scale per group", s(2, 4, 3, 2), (m, t) -> m.node("GroupNormalization",
+            List.of(t, m.random(2), m.random(2)), Attrs.i("num_groups", 2))),
+        opset(21, "GroupNormalization-21 scale per channel", s(2, 4, 3, 2), (m, t) -> m.node("GroupNormalization",
+            List.of(t, m.random(4), m.random(4)), Attrs.i("num_groups", 2), Attrs.i("stash_type", Tensors.DOUBLE))),
+        c("Resize linear scales", s(2, 2, 3, 4), (m, t) -> m.node("Resize", List.of(t, "", m.real(s(4), 1, 1, 2, 1.5)),
+            Attrs.s("mode", "linear"))),
+        c("Resize cubic sizes align_corners", s(2, 1, 4, 3), (m, t) -> m.node("Resize", List.of(t, "", "", m.ints(2, 1, 5, 7)),
+            Attrs.s("mode", "cubic"), Attrs.s("coordinate_transformation_mode", "align_corners"))),
+        c("Resize nearest", s(2, 2, 3, 2), (m, t) -> m.node("Resize", List.of(t, "", m.real(s(4), 1, 1, 2, 3)))),
+        c("Gather along the batch axis", s(3, 4), (m, t) -> m.node("Gather", List.of(t, m.ints(2, 0, 0)))),
+        c("Slice with run-time ends", s(2, 5), (m, t) -> m.node("Slice", List.of(t, m.ints(1),
+            m.node("Slice", List.of(m.node("Shape", List.of(t)), m.ints(1), m.ints(2))), m.ints(1)))))
         .map(Arguments::of);
   }
 
