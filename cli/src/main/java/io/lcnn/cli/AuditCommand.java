@@ -89,6 +89,9 @@ public final class AuditCommand implements Subcommand {
   @Parameter(names = "--output", description = "What the model outputs: auto (probabilities if it ends in Softmax), logits or probabilities")
   private String output = "auto";
 
+  @Parameter(names = "--output-name", description = "The classifier output to audit when the model has several (default: the first float [N, K] one; a ZipMap output means the probabilities that feed it)")
+  private String outputName;
+
   @Parameter(names = "--max-samples", description = "Audit at most N samples per split (0: all)")
   private int maxSamples = 0;
 
@@ -184,7 +187,7 @@ public final class AuditCommand implements Subcommand {
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
-    OnnxModelFile m = OnnxModelFile.load(Path.of(model));
+    OnnxModelFile m = OnnxModelFile.load(Path.of(model), outputName);
     AuditData data = data();
     FloatTensor probe = hvpProbe == null ? null : Npy.readFloats(Path.of(hvpProbe));
     AuditRunner runner = new AuditRunner(

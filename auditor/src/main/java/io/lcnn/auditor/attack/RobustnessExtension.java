@@ -65,7 +65,7 @@ public final class RobustnessExtension implements AuditExtension {
     ModelInfo withRange = m == null ? null : new ModelInfo(m.path(), m.sha256(), m.opset(), m.irVersion(), m.producer(),
         m.inputName(), m.inputShape(), s.inputRange().toArray(), m.outputName(), m.outputKind(), m.numClasses(),
         m.executionProvider(), m.gradientMode(), m.hvpMode(), m.fallbackReasons(), m.opHistogram(), m.parameterCount(),
-        m.metadata());
+        m.metadata(), m.adaptations());
     return new AuditResult(result.schemaVersion(), result.tool(), result.createdAt(), withRange, withAttack,
         result.splits(), result.trainTestDiscrepancy(), result.selfCheck(), r.attacks(), r.gradientStability(),
         r.maskingChecks(), r.gallery() != null ? r.gallery() : result.artifacts(), result.gate());

@@ -7,6 +7,7 @@ import io.lcnn.auditor.geometry.SplitStatistics;
 import io.lcnn.auditor.model.ModelLoadException;
 import io.lcnn.auditor.model.OnnxModelFile;
 import io.lcnn.auditor.model.OutputKind;
+import io.lcnn.auditor.oracle.DynamicBatchView;
 import io.lcnn.auditor.oracle.FiniteDifferenceHvpOracle;
 import io.lcnn.auditor.oracle.OnnxModelFunction;
 import io.lcnn.auditor.result.AuditResult;
@@ -86,6 +87,17 @@ public final class AuditRunner {
       checkProbe(hvpProbe, test, probeName);
     }
     OrtRuntime runtime = new OrtRuntime(options.device(), options.threads(), notices);
+    OnnxModelFile file = model;
+    List<String> adaptations = new ArrayList<>();
+    if (file.outputNote() != null) {
+      adaptations.add(file.outputNote());
+    }
+    DynamicBatchView.Result batchView = DynamicBatchView.relax(file, runtime);
+    model = batchView.model();
+    if (batchView.note() != null) {
+      adaptations.add(batchView.note());
+    }
+    adaptations.forEach(a -> notices.println("notice: " + a));
     OutputKind kind = resolveKind(model);
     int classes;
     try (OnnxModelFunction forward = new OnnxModelFunction(model, runtime, options.batchSize())) {
@@ -118,7 +130,7 @@ public final class AuditRunner {
             .check(oracles.gradient(), oracles.hvp(), hvpStep, test.inputs().slice(0, k), Arrays.copyOf(test.labels(), k));
       }
       FloatTensor hvpProducts = hvpProbe == null ? null : probeProducts(oracles, test, hvpProbe);
-      ModelInfo info = modelInfo(model, kind, classes, runtime, oracles, fallbackReasons);
+      ModelInfo info = modelInfo(file, kind, classes, runtime, oracles, fallbackReasons, adaptations);
       AuditResult result = new AuditResult(
           AuditResult.SCHEMA_VERSION, tool, Instant.now().toString(), info, settings(data, hvpStep), splits,
           discrepancy, selfCheck, null, null, null, null, null);
@@ -244,7 +256,8 @@ public final class AuditRunner {
   }
 
   private ModelInfo modelInfo(
-      OnnxModelFile model, OutputKind kind, int classes, OrtRuntime runtime, OracleSet oracles, List<String> reasons) {
+      OnnxModelFile model, OutputKind kind, int classes, OrtRuntime runtime, OracleSet oracles, List<String> reasons,
+      List<String> adaptations) {
     OnnxMl.ModelProto p = model.proto();
     String producer = (p.getProducerName() + " " + p.getProducerVersion()).strip();
     return new ModelInfo(
@@ -265,7 +278,8 @@ public final class AuditRunner {
         List.copyOf(reasons),
         model.opHistogram(),
         model.parameterCount(),
-        model.metadata());
+        model.metadata(),
+        adaptations.isEmpty() ? null : List.copyOf(adaptations));
   }
 
   private AuditSettings settings(AuditData data, double hvpStep) {
