@@ -1,9 +1,11 @@
 package io.lcnn.auditor.audit;
 
 import ai.onnx.proto.OnnxMl;
+import io.lcnn.auditor.diff.UnsupportedOpsException;
 import io.lcnn.auditor.geometry.BatchGeometry;
 import io.lcnn.auditor.geometry.GeometryMeter;
 import io.lcnn.auditor.geometry.SplitStatistics;
+import io.lcnn.auditor.hybrid.HybridOracleFactory;
 import io.lcnn.auditor.model.ModelLoadException;
 import io.lcnn.auditor.model.OnnxModelFile;
 import io.lcnn.auditor.model.OutputKind;
@@ -157,6 +159,16 @@ public final class AuditRunner {
           throw new ModelLoadException(model.path() + ": cannot differentiate exactly: " + e.getMessage(), e);
         }
         fallbackReasons.add(e.getMessage());
+        if (e.getCause() instanceof UnsupportedOpsException refusal) {
+          try {
+            HybridOracleFactory hybrid = HybridOracleFactory.create(model, runtime, kind, refusal);
+            fallbackReasons.add(hybrid.reason());
+            notices.println("notice: exact gradients unavailable (" + e.getMessage() + "); " + hybrid.reason());
+            return hybrid.oracles();
+          } catch (ExactOraclesUnavailableException h) {
+            fallbackReasons.add(h.getMessage());
+          }
+        }
         notices.println("notice: exact gradients unavailable (" + e.getMessage() + "); using finite differences");
       }
     } else {
