@@ -128,7 +128,7 @@ public final class AuditRunner {
       SelfCheck selfCheck = null;
       if (options.selfCheckSamples() > 0) {
         int k = Math.min(options.selfCheckSamples(), test.size());
-        selfCheck = new SelfChecker(options.fdGradientStep())
+        selfCheck = new SelfChecker(options.fdGradientStep(), model.opHistogram(), kind)
             .check(oracles.gradient(), oracles.hvp(), hvpStep, test.inputs().slice(0, k), Arrays.copyOf(test.labels(), k));
       }
       FloatTensor hvpProducts = hvpProbe == null ? null : probeProducts(oracles, test, hvpProbe);

@@ -36,7 +36,18 @@ public final class ExactOracles implements AutoCloseable {
    * @throws io.lcnn.auditor.diff.UnsupportedOpsException when some node has no rule
    */
   public static ExactOracles create(OnnxModelFile model, OrtRuntime runtime, OutputKind kind) {
-    DifferentiatedModel graphs = GraphDifferentiator.standard().classifier(model, kind);
+    return create(model, runtime, kind, GraphDifferentiator.standard());
+  }
+
+  /**
+   * Builds gradient and HVP graphs with the given differentiator (e.g. other rules) and opens their
+   * ONNX Runtime sessions.
+   *
+   * @throws io.lcnn.auditor.diff.UnsupportedOpsException when some node has no rule
+   */
+  public static ExactOracles create(OnnxModelFile model, OrtRuntime runtime, OutputKind kind,
+      GraphDifferentiator differentiator) {
+    DifferentiatedModel graphs = differentiator.classifier(model, kind);
     OrtSession grad = null;
     try {
       grad = runtime.open(graphs.gradient().toByteArray());
