@@ -132,7 +132,7 @@ public final class AuditCommand implements OptionCommand {
       options = options.with(AuditOptions.SAVE_ADVERSARIAL,
           staged.map(Path.of(options.get(AuditOptions.SAVE_ADVERSARIAL))).toString());
     }
-    OnnxModelFile m = OnnxModelFile.load(Path.of(v.get(MODEL)));
+    OnnxModelFile m = OnnxModelFile.load(Path.of(v.get(MODEL)), options.get(AuditOptions.OUTPUT_NAME));
     AuditData data = data(v);
     FloatTensor probe = v.get(HVP_PROBE) == null ? null : Npy.readFloats(Path.of(v.get(HVP_PROBE)));
     AuditRunner runner = new AuditRunner(

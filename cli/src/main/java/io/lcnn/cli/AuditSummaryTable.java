@@ -29,8 +29,12 @@ final class AuditSummaryTable {
     }
     if (r.selfCheck() != null) {
       var c = r.selfCheck();
-      sb.append(String.format(Locale.ROOT, "self-check on %d samples: HVP rel. diff max %.2e (median %.2e), gradient rel. diff max %.2e%n",
-          c.samples(), c.hvpMaxRelativeDifference(), c.hvpMedianRelativeDifference(), c.gradientMaxRelativeDifference()));
+      if (c.verdict() != null) {
+        sb.append("self-check on ").append(c.samples()).append(" samples: ").append(c.verdict().toUpperCase(Locale.ROOT))
+            .append(": ").append(c.verdictReason()).append('\n');
+      }
+      sb.append(String.format(Locale.ROOT, "self-check details: HVP rel. diff max %.2e (median %.2e), gradient rel. diff max %.2e%n",
+          c.hvpMaxRelativeDifference(), c.hvpMedianRelativeDifference(), c.gradientMaxRelativeDifference()));
     }
     return sb.toString();
   }

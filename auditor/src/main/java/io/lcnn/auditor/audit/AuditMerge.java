@@ -7,7 +7,6 @@ import io.lcnn.auditor.data.Slices;
 import io.lcnn.auditor.geometry.SplitStatistics;
 import io.lcnn.auditor.result.Discrepancy;
 import io.lcnn.auditor.result.SampleGeometry;
-import io.lcnn.auditor.result.SelfCheck;
 import io.lcnn.auditor.result.SplitResult;
 import io.lcnn.datasets.FloatTensor;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Joins the {@link ShardResult}s of all shards of an audit (in any order) into split summaries,
@@ -32,7 +30,6 @@ public final class AuditMerge {
    *
    * @param splits per-split geometry and summary, test first
    * @param discrepancy train–test discrepancy, or null without a train split
-   * @param selfCheck the self-check, or null when skipped
    * @param robustness attacks, stability and masking checks (no gallery yet), or null
    * @param robustnessSamples the joined per-sample robustness results (for the gallery), or null
    * @param testGradients the test split's input gradients when kept, else null
@@ -41,7 +38,6 @@ public final class AuditMerge {
   public record Merged(
       Map<String, SplitResult> splits,
       Discrepancy discrepancy,
-      SelfCheck selfCheck,
       RobustnessReport robustness,
       RobustnessSamples robustnessSamples,
       FloatTensor testGradients,
@@ -50,11 +46,10 @@ public final class AuditMerge {
   /**
    * Merges every shard's results.
    *
-   * @param gradientMode mode of the gradient oracle the shards used (for the self-check's note)
    * @param auditDir folder of audit.json, or null
    * @throws IllegalArgumentException when the shards of a split do not tile it from 0 without gaps
    */
-  public static Merged merge(AuditPlan plan, List<ShardResult> shards, String gradientMode, Path auditDir) {
+  public static Merged merge(AuditPlan plan, List<ShardResult> shards, Path auditDir) {
     Map<String, List<ShardResult>> bySplit = new LinkedHashMap<>();
     for (String split : List.of("test", "train")) {
       List<ShardResult> s = shards.stream().filter(r -> r.split().equals(split))
@@ -73,9 +68,6 @@ public final class AuditMerge {
     Discrepancy discrepancy = splits.containsKey("train")
         ? SplitStatistics.discrepancy(splits.get("test").summary(), splits.get("train").summary()) : null;
     List<ShardResult> test = bySplit.getOrDefault("test", List.of());
-    List<SelfChecker.Samples> checks = test.stream().map(ShardResult::selfCheck).filter(Objects::nonNull).toList();
-    SelfCheck selfCheck = checks.isEmpty() ? null
-        : SelfChecker.summarize(SelfChecker.Samples.concat(checks), plan.hvpStep(), gradientMode);
     RobustnessSamples rs = null;
     RobustnessReport report = null;
     if (plan.robustness() != null && !test.isEmpty()) {
@@ -85,7 +77,7 @@ public final class AuditMerge {
     }
     FloatTensor gradients = joined(test.stream().map(ShardResult::gradients).toList());
     FloatTensor products = joined(test.stream().map(ShardResult::hvpProducts).toList());
-    return new Merged(splits, discrepancy, selfCheck, report, rs, gradients, products);
+    return new Merged(splits, discrepancy, report, rs, gradients, products);
   }
 
   private static FloatTensor joined(List<FloatTensor> parts) {

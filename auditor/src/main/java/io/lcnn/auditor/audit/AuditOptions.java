@@ -63,6 +63,10 @@ public final class AuditOptions implements Serializable {
   public static final AuditOption<String> OUTPUT = AuditOption.choice("outputKind", "--output",
       "What the model outputs: auto (probabilities if it ends in Softmax), logits or probabilities", "auto", "logits",
       "probabilities");
+  /** The classifier output to audit when the model has several (null: the first float [N, K] one). */
+  public static final AuditOption<String> OUTPUT_NAME = AuditOption.text("outputName", "--output-name", null,
+      "The classifier output to audit when the model has several (default: the first float [N, K] one; a ZipMap output"
+          + " means the probabilities that feed it)");
   /** Exact, finite-difference, or exact with fallback. */
   public static final AuditOption<String> GRADIENTS = AuditOption.choice("gradients", "--gradients",
       "auto (exact graphs, finite differences when an op is unsupported), exact, or finite-difference", "auto", "exact",
@@ -112,7 +116,7 @@ public final class AuditOptions implements Serializable {
 
   /** Every audit option, in {@code --help} order. */
   public static final List<AuditOption<?>> ALL = List.of(
-      DEVICE, WORKERS, THREADS, BATCH_SIZE, EPSILON, EIGEN, EIGEN_ITERS, EIGEN_TOL, OUTPUT, MAX_SAMPLES, SEED, GRADIENTS,
+      DEVICE, WORKERS, THREADS, BATCH_SIZE, EPSILON, EIGEN, EIGEN_ITERS, EIGEN_TOL, OUTPUT, OUTPUT_NAME, MAX_SAMPLES, SEED, GRADIENTS,
       FD_STEP, FD_HVP_STEP, SELF_CHECK_SAMPLES, FD_ROWS_PER_CALL, ATTACK, PGD_EPS, PGD_STEPS, PGD_RESTARTS, INPUT_RANGE,
       STABILITY_RADII, NOISE, SAVE_ADVERSARIAL);
 

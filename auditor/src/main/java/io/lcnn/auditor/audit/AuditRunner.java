@@ -4,9 +4,12 @@ import ai.onnx.proto.OnnxMl;
 import io.lcnn.auditor.attack.RobustnessProbes;
 import io.lcnn.auditor.attack.RobustnessSettings;
 import io.lcnn.auditor.data.Slices;
+import io.lcnn.auditor.diff.UnsupportedOpsException;
+import io.lcnn.auditor.hybrid.HybridOracleFactory;
 import io.lcnn.auditor.model.ModelLoadException;
 import io.lcnn.auditor.model.OnnxModelFile;
 import io.lcnn.auditor.model.OutputKind;
+import io.lcnn.auditor.oracle.DynamicBatchView;
 import io.lcnn.auditor.oracle.FiniteDifferenceHvpOracle;
 import io.lcnn.auditor.oracle.OnnxModelFunction;
 import io.lcnn.auditor.result.Artifacts;
@@ -110,6 +113,17 @@ public final class AuditRunner {
     int workers = Math.max(1, Math.min(options.workers(), blocks(test) + (train == null ? 0 : blocks(train))));
     int threads = options.threadsFor(workers);
     OrtRuntime runtime = new OrtRuntime(options.device(), threads, notices);
+    OnnxModelFile file = model;
+    List<String> adaptations = new ArrayList<>();
+    if (file.outputNote() != null) {
+      adaptations.add(file.outputNote());
+    }
+    DynamicBatchView.Result batchView = DynamicBatchView.relax(file, runtime);
+    model = batchView.model();
+    if (batchView.note() != null) {
+      adaptations.add(batchView.note());
+    }
+    adaptations.forEach(a -> notices.println("notice: " + a));
     OutputKind kind = resolveKind(model);
     int classes;
     try (OnnxModelFunction forward = new OnnxModelFunction(model, runtime, options.batchSize())) {
@@ -122,12 +136,11 @@ public final class AuditRunner {
     List<String> fallbackReasons = new ArrayList<>();
     List<OracleSet> sets = new ArrayList<>();
     try {
-      OracleSet first = oracles(model, runtime, kind, fallbackReasons);
+      OracleSet first = oracles(model, runtime, kind, fallbackReasons, notices);
       sets.add(first);
-      boolean exact = fallbackReasons.isEmpty();
       for (int w = 1; w < workers; w++) {
         OrtRuntime rt = new OrtRuntime(options.device(), threads, notices);
-        sets.add(exact ? exactFactory.create(model, rt, kind) : fdFactory().create(model, rt, kind));
+        sets.add(oracles(model, rt, kind, new ArrayList<>(), QUIET));
       }
       double hvpStep = "exact".equals(first.hvp().mode()) ? 0 : fdHvpStep();
       AuditPlan plan = new AuditPlan(options, robustness, hvpStep, true);
@@ -139,11 +152,17 @@ public final class AuditRunner {
       } finally {
         progress.finish();
       }
-      AuditMerge.Merged merged = AuditMerge.merge(plan, results, first.gradient().mode(), auditDir);
-      ModelInfo info = modelInfo(model, kind, classes, runtime, first, fallbackReasons, robustness);
+      AuditMerge.Merged merged = AuditMerge.merge(plan, results, auditDir);
+      SelfCheck selfCheck = null;
+      if (options.selfCheckSamples() > 0) {
+        int k = Math.min(options.selfCheckSamples(), test.size());
+        selfCheck = new SelfChecker(options.fdGradientStep(), model.opHistogram(), kind)
+            .check(first.gradient(), first.hvp(), hvpStep, test.inputs().slice(0, k), Arrays.copyOf(test.labels(), k));
+      }
+      ModelInfo info = modelInfo(file, kind, classes, runtime, first, fallbackReasons, robustness, adaptations);
       AuditResult result = new AuditResult(
           AuditResult.SCHEMA_VERSION, tool, Instant.now().toString(), info, settings(data, hvpStep, robustness),
-          merged.splits(), merged.discrepancy(), merged.selfCheck(), null, null, null, null, null,
+          merged.splits(), merged.discrepancy(), selfCheck, null, null, null, null, null,
           provenance(model, data, probeName, runtime, workers, threads));
       if (merged.robustness() != null) {
         var r = merged.robustness();
@@ -231,7 +250,16 @@ public final class AuditRunner {
     return new FiniteDifferenceOracleFactory(options.fdGradientStep(), fdHvpStep(), options.fdRowsPerCall());
   }
 
-  private OracleSet oracles(OnnxModelFile model, OrtRuntime runtime, OutputKind kind, List<String> fallbackReasons) {
+  /** Where the notices of the second and later workers' identical oracle choices go. */
+  private static final PrintStream QUIET = new PrintStream(java.io.OutputStream.nullOutputStream());
+
+  /**
+   * The oracles of one worker: exact; else exact except the nodes without a rule (hybrid); else
+   * finite differences. Every worker makes the same choice, so the numbers never depend on which
+   * worker measured a sample.
+   */
+  private OracleSet oracles(
+      OnnxModelFile model, OrtRuntime runtime, OutputKind kind, List<String> fallbackReasons, PrintStream say) {
     GradientMode mode = options.gradients();
     if (mode != GradientMode.FINITE_DIFFERENCE) {
       try {
@@ -241,7 +269,17 @@ public final class AuditRunner {
           throw new ModelLoadException(model.path() + ": cannot differentiate exactly: " + e.getMessage(), e);
         }
         fallbackReasons.add(e.getMessage());
-        notices.println("notice: exact gradients unavailable (" + io.lcnn.errors.PrintableText.oneLine(e.getMessage()) + "); using finite differences");
+        if (e.getCause() instanceof UnsupportedOpsException refusal) {
+          try {
+            HybridOracleFactory hybrid = HybridOracleFactory.create(model, runtime, kind, refusal);
+            fallbackReasons.add(hybrid.reason());
+            say.println("notice: exact gradients unavailable (" + io.lcnn.errors.PrintableText.oneLine(e.getMessage()) + "); " + hybrid.reason());
+            return hybrid.oracles();
+          } catch (ExactOraclesUnavailableException h) {
+            fallbackReasons.add(h.getMessage());
+          }
+        }
+        say.println("notice: exact gradients unavailable (" + io.lcnn.errors.PrintableText.oneLine(e.getMessage()) + "); using finite differences");
       }
     } else {
       fallbackReasons.add("finite differences requested (--gradients finite-difference)");
@@ -296,7 +334,7 @@ public final class AuditRunner {
   }
 
   private ModelInfo modelInfo(OnnxModelFile model, OutputKind kind, int classes, OrtRuntime runtime, OracleSet oracles,
-      List<String> reasons, RobustnessSettings robustness) {
+      List<String> reasons, RobustnessSettings robustness, List<String> adaptations) {
     OnnxMl.ModelProto p = model.proto();
     String producer = (p.getProducerName() + " " + p.getProducerVersion()).strip();
     return new ModelInfo(
@@ -317,7 +355,8 @@ public final class AuditRunner {
         List.copyOf(reasons),
         model.opHistogram(),
         model.parameterCount(),
-        model.metadata());
+        model.metadata(),
+        adaptations.isEmpty() ? null : List.copyOf(adaptations));
   }
 
   private AuditSettings settings(AuditData data, double hvpStep, RobustnessSettings r) {

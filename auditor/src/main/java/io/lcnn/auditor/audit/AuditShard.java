@@ -27,9 +27,9 @@ public final class AuditShard {
   private AuditShard() {}
 
   /**
-   * Measures one shard: geometry in batches of {@code batchSize}; for test samples also the
-   * self-check (those among the split's first {@code selfCheckSamples}), the HVP probe products,
-   * and the robustness probes.
+   * Measures one shard: geometry in batches of {@code batchSize}; for test samples also the HVP
+   * probe products and the robustness probes. (The self-check checks the oracles, not the
+   * samples: {@link AuditRunner} runs it once.)
    *
    * @param progress told the number of samples whose geometry is done
    * @throws IllegalArgumentException when the shard does not start at a block boundary
@@ -58,13 +58,11 @@ public final class AuditShard {
     ShardResult first = blocks.get(0);
     List<SampleGeometry> geometry = new ArrayList<>();
     blocks.forEach(r -> geometry.addAll(r.geometry()));
-    List<SelfChecker.Samples> checks = blocks.stream().map(ShardResult::selfCheck).filter(java.util.Objects::nonNull).toList();
     List<FloatTensor> grads = blocks.stream().map(ShardResult::gradients).toList();
     List<FloatTensor> products = blocks.stream().map(ShardResult::hvpProducts).toList();
     return new ShardResult(first.split(), first.from(), geometry,
         grads.contains(null) ? null : Slices.concat(grads),
         products.contains(null) ? null : Slices.concat(products),
-        checks.isEmpty() ? null : SelfChecker.Samples.concat(checks),
         first.robustness() == null ? null
             : RobustnessSamples.concat(blocks.stream().map(ShardResult::robustness).toList()));
   }
@@ -91,13 +89,7 @@ public final class AuditShard {
     }
     FloatTensor gradients = keep ? new FloatTensor(data.inputs().shape().clone(), grads) : null;
     if (!test) {
-      return new ShardResult(shard.split(), shard.from(), samples, null, null, null, null);
-    }
-    SelfChecker.Samples selfCheck = null;
-    int k = Math.max(0, Math.min(n, options.selfCheckSamples() - shard.from()));
-    if (k > 0) {
-      selfCheck = new SelfChecker(options.fdGradientStep())
-          .measure(oracles.gradient(), oracles.hvp(), plan.hvpStep(), data.inputs().slice(0, k), Arrays.copyOf(data.labels(), k));
+      return new ShardResult(shard.split(), shard.from(), samples, null, null, null);
     }
     FloatTensor products = shard.probe() == null ? null : probeProducts(oracles, data, shard.probe(), b);
     RobustnessSamples robustness = null;
@@ -108,7 +100,7 @@ public final class AuditShard {
       robustness = RobustnessProbes.measure(oracles.gradient(), hvp, data, shard.from(), plan.robustness(), shard.noise(),
           gradNorm, hessNorm, c -> {});
     }
-    return new ShardResult(shard.split(), shard.from(), samples, gradients, products, selfCheck, robustness);
+    return new ShardResult(shard.split(), shard.from(), samples, gradients, products, robustness);
   }
 
   private static FloatTensor probeProducts(OracleSet oracles, LabeledData data, FloatTensor probe, int b) {

@@ -13,8 +13,6 @@ import java.util.List;
  * @param geometry per-sample geometry, in index order
  * @param gradients input gradients [n, ...] (test split, when a dump was asked for), or null
  * @param hvpProducts H·v for the probe directions [n, ...], or null
- * @param selfCheck self-check figures of the samples among the first {@code selfCheckSamples} of
- *     the test split, or null when none is
  * @param robustness the robustness probes' per-sample results (test split), or null
  */
 public record ShardResult(
@@ -23,5 +21,4 @@ public record ShardResult(
     List<SampleGeometry> geometry,
     FloatTensor gradients,
     FloatTensor hvpProducts,
-    SelfChecker.Samples selfCheck,
     RobustnessSamples robustness) {}

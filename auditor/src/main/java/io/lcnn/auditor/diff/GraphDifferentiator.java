@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl;
 import io.lcnn.auditor.model.ModelLoadException;
 import io.lcnn.auditor.model.OnnxModelFile;
 import io.lcnn.auditor.model.OutputKind;
+import io.lcnn.auditor.model.SoftmaxTail;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -112,14 +113,24 @@ public final class GraphDifferentiator {
             + (yShape == null ? "unknown" : java.util.Arrays.toString(yShape)));
       }
       g.addInput(valueInfo(DifferentiatedModel.LABEL, Tensors.INT64, new long[] {-1}, xInfo));
-      OnnxMl.NodeProto producer = forward.stream().filter(n -> n.getOutputList().contains(y)).findFirst().orElse(null);
+      OnnxMl.NodeProto softmax = SoftmaxTail.find(prepared.getGraph(), y).orElse(null);
+      long[] zShape = softmax == null ? null : facts.shape(softmax.getInput(0));
       LossHead.Emitted head;
       if (kind == OutputKind.LOGITS) {
         head = LossHead.fromLogits(e, y, null, DifferentiatedModel.LABEL);
         seedOn = y;
-      } else if (producer != null && producer.getOpType().equals("Softmax") && isLastAxis(producer)) {
-        head = LossHead.fromLogits(e, producer.getInput(0), y, DifferentiatedModel.LABEL);
-        seedOn = producer.getInput(0);
+      } else if (zShape != null && zShape.length == 2 && zShape[1] == yShape[1]) {
+        boolean same = softmax.getOutput(0).equals(y);
+        head = LossHead.fromLogits(e, softmax.getInput(0), same ? y : null, DifferentiatedModel.LABEL);
+        seedOn = softmax.getInput(0);
+      } else if (zShape != null && zShape.length > 2 && zShape[zShape.length - 1] == yShape[1]
+          && BackwardStep.axis(Attrs.i(softmax, "axis", -1), zShape.length) == zShape.length - 1
+          && io.lcnn.datasets.FloatTensor.numel(java.util.Arrays.copyOfRange(zShape, 1, zShape.length)) == yShape[1]) {
+        String z = softmax.getInput(0);
+        LossHead.Emitted flat = LossHead.fromLogits(e, e.op("Flatten", List.of(z), Attrs.i("axis", 1)), null,
+            DifferentiatedModel.LABEL);
+        head = new LossHead.Emitted(flat.loss(), e.reshapeLike(flat.adjoint(), z));
+        seedOn = z;
       } else {
         head = LossHead.fromProbabilities(e, y, DifferentiatedModel.LABEL);
         seedOn = y;
@@ -180,11 +191,6 @@ public final class GraphDifferentiator {
       }
     }
     return b.build();
-  }
-
-  private static boolean isLastAxis(OnnxMl.NodeProto softmax) {
-    long axis = Attrs.i(softmax, "axis", -1);
-    return axis == -1 || axis == 1;
   }
 
   private static OnnxMl.ValueInfoProto inputInfo(OnnxMl.ModelProto m, String x, String label) {

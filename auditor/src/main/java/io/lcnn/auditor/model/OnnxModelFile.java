@@ -18,7 +18,8 @@ import java.util.TreeMap;
 
 /**
  * A parsed ONNX classifier file: the protobuf model, its bytes and digest, and the facts the
- * auditor needs (single image input, single output, default-domain opset, output kind).
+ * auditor needs (single image input, the classifier output among the outputs, default-domain opset,
+ * output kind).
  */
 public final class OnnxModelFile {
   private final Path path;
@@ -26,13 +27,18 @@ public final class OnnxModelFile {
   private final OnnxMl.ModelProto model;
   private final String inputName;
   private final String outputName;
+  private final String sha256;
+  private final String outputNote;
 
-  private OnnxModelFile(Path path, byte[] bytes, OnnxMl.ModelProto model, String inputName, String outputName) {
+  private OnnxModelFile(Path path, byte[] bytes, OnnxMl.ModelProto model, String inputName, String outputName,
+      String sha256, String outputNote) {
     this.path = path;
     this.bytes = bytes;
     this.model = model;
     this.inputName = inputName;
     this.outputName = outputName;
+    this.sha256 = sha256;
+    this.outputNote = outputNote;
   }
 
   /**
@@ -41,17 +47,36 @@ public final class OnnxModelFile {
    * data is checked and inlined ({@link ExternalData}).
    */
   public static OnnxModelFile load(Path path) {
+    return load(path, null);
+  }
+
+  /**
+   * Reads and checks a model file, taking {@code outputName} as the classifier output (null: the
+   * first float [N, K] output; see {@link ClassifierOutput}).
+   */
+  public static OnnxModelFile load(Path path, String outputName) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(path);
     } catch (IOException e) {
       throw new ModelLoadException(path + ": cannot read model (" + e.getMessage() + ")", e);
     }
-    return parse(path, bytes);
+    return parse(path, bytes, outputName);
   }
 
   /** Parses model bytes; {@code path} is used for messages and records. */
   public static OnnxModelFile parse(Path path, byte[] bytes) {
+    return parse(path, bytes, null);
+  }
+
+  /**
+   * Parses model bytes and picks the classifier output ({@link ClassifierOutput}); when the graph
+   * is cut down to that output, {@link #bytes()} and {@link #proto()} hold the cut graph while
+   * {@link #sha256()} stays the digest of the given bytes.
+   *
+   * @param outputName the classifier output asked for, or null to choose
+   */
+  public static OnnxModelFile parse(Path path, byte[] bytes, String outputName) {
     OnnxMl.ModelProto m;
     try {
       m = OnnxMl.ModelProto.parseFrom(bytes);
@@ -86,11 +111,27 @@ public final class OnnxModelFile {
     for (OnnxMl.NodeProto n : g.getNodeList()) {
       produced.addAll(n.getOutputList());
     }
-    String out = g.getOutput(0).getName();
-    if (!produced.contains(out)) {
-      throw new ModelLoadException(path + ": output '" + out + "' is produced by no node (truncated file?)");
+    for (OnnxMl.ValueInfoProto o : g.getOutputList()) {
+      if (!produced.contains(o.getName())) {
+        throw new ModelLoadException(path + ": output '" + o.getName() + "' is produced by no node (truncated file?)");
+      }
     }
-    return new OnnxModelFile(path, bytes, m, realInputs.get(0), out);
+    ClassifierOutput chosen = ClassifierOutput.select(m, outputName, path);
+    byte[] run = chosen.model() == m ? bytes : chosen.model().toByteArray();
+    return new OnnxModelFile(path, run, chosen.model(), realInputs.get(0), chosen.name(), digest(bytes), chosen.note());
+  }
+
+  /**
+   * The same file with its graph replaced by an equivalent one (e.g. with a dynamic batch axis);
+   * path, digest, input and output names stay.
+   */
+  public OnnxModelFile withGraph(OnnxMl.ModelProto equivalent) {
+    return new OnnxModelFile(path, equivalent.toByteArray(), equivalent, inputName, outputName, sha256, outputNote);
+  }
+
+  /** How the classifier output was chosen when the graph had several or a ZipMap; null otherwise. */
+  public String outputNote() {
+    return outputNote;
   }
 
   /** The file as given. */
@@ -113,13 +154,17 @@ public final class OnnxModelFile {
     return inputName;
   }
 
-  /** Name of the (first) output, taken as the classifier output. */
+  /** Name of the classifier output (see {@link ClassifierOutput}). */
   public String outputName() {
     return outputName;
   }
 
   /** Hex SHA-256 of the file's bytes (of the model with its external data inlined, when it has any). */
   public String sha256() {
+    return sha256;
+  }
+
+  private static String digest(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
@@ -167,14 +212,12 @@ public final class OnnxModelFile {
     return out;
   }
 
-  /** Whether the graph ends in a Softmax, i.e. emits probabilities rather than logits. */
+  /**
+   * Whether the classifier output is a Softmax's, possibly through Identity, Cast, Reshape or
+   * Flatten ({@link SoftmaxTail}), i.e. emits probabilities rather than logits.
+   */
   public boolean endsInSoftmax() {
-    for (OnnxMl.NodeProto n : model.getGraph().getNodeList()) {
-      if (n.getOutputList().contains(outputName)) {
-        return n.getOpType().equals("Softmax");
-      }
-    }
-    return false;
+    return SoftmaxTail.find(model.getGraph(), outputName).isPresent();
   }
 
   /** Node count per op type, sorted by op type. */

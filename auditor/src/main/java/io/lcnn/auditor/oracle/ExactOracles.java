@@ -36,7 +36,18 @@ public final class ExactOracles implements AutoCloseable {
    * @throws io.lcnn.auditor.diff.UnsupportedOpsException when some node has no rule
    */
   public static ExactOracles create(OnnxModelFile model, OrtRuntime runtime, OutputKind kind) {
-    return open(GraphDifferentiator.standard().classifier(model, kind), runtime, model.path().toString());
+    return create(model, runtime, kind, GraphDifferentiator.standard());
+  }
+
+  /**
+   * Builds gradient and HVP graphs with the given differentiator (e.g. other rules) and opens their
+   * ONNX Runtime sessions.
+   *
+   * @throws io.lcnn.auditor.diff.UnsupportedOpsException when some node has no rule
+   */
+  public static ExactOracles create(OnnxModelFile model, OrtRuntime runtime, OutputKind kind,
+      GraphDifferentiator differentiator) {
+    return open(differentiator.classifier(model, kind), runtime, model.path().toString());
   }
 
   /**

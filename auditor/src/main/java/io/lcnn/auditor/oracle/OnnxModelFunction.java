@@ -13,12 +13,14 @@ import java.util.Map;
 /**
  * The unmodified model run on ONNX Runtime: a batch [B, ...] goes through the session in chunks
  * of at most {@code maxRows} samples and comes back as outputs [B, K] (any output of B·K values is
- * viewed as [B, K]).
+ * viewed as [B, K]). A model whose input declares a fixed batch size N runs in chunks of exactly N,
+ * the last one padded by repeating its last sample.
  */
 public final class OnnxModelFunction implements ModelFunction {
   private final OnnxModelFile model;
   private final OrtSession session;
   private final int maxRows;
+  private final int fixedBatch;
 
   /**
    * Opens a session on the model.
@@ -28,7 +30,8 @@ public final class OnnxModelFunction implements ModelFunction {
    */
   public OnnxModelFunction(OnnxModelFile model, OrtRuntime runtime, int maxRows) {
     this.model = model;
-    this.maxRows = Math.max(1, maxRows);
+    this.fixedBatch = DynamicBatchView.fixedBatch(model);
+    this.maxRows = fixedBatch > 0 ? fixedBatch : Math.max(1, maxRows);
     try {
       this.session = runtime.open(model.bytes());
     } catch (OrtException | RuntimeException e) {
@@ -61,13 +64,21 @@ public final class OnnxModelFunction implements ModelFunction {
   }
 
   private FloatTensor runChunk(FloatTensor x) {
+    int b = x.batchSize();
+    if (fixedBatch > 0 && b != fixedBatch) {
+      int[] pick = new int[fixedBatch];
+      for (int i = 0; i < fixedBatch; i++) {
+        pick[i] = Math.min(i, b - 1);
+      }
+      FloatTensor padded = runChunk(x.select(pick));
+      return padded.slice(0, b);
+    }
     FloatTensor out;
     try {
       out = TensorIO.run(session, Map.of(model.inputName(), x), Map.of(), List.of(model.outputName())).get(model.outputName());
     } catch (IllegalStateException e) {
       throw new IllegalStateException(model.path() + ": " + firstLine(e.getMessage()), e);
     }
-    int b = x.batchSize();
     if (out.data().length % b != 0) {
       throw new IllegalStateException(model.path() + ": output of " + out.data().length + " values for a batch of " + b);
     }

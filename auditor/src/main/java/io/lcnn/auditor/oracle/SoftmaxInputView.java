@@ -1,48 +1,69 @@
 package io.lcnn.auditor.oracle;
 
 import ai.onnx.proto.OnnxMl;
+import io.lcnn.auditor.model.GraphPruner;
 import io.lcnn.auditor.model.OnnxModelFile;
+import io.lcnn.auditor.model.SoftmaxTail;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * For a model whose output is a final Softmax over the class axis of a [N, K] output, the same
- * model with that Softmax removed, so that it outputs the logits z. Then −log p_y is computed as
- * logsumexp(z) − z_y in double precision instead of from a float32 p_y, which for confident
- * samples (p_y ≈ 1) has lost nearly all the digits a finite difference needs. The loss is the
- * same function of x.
+ * For a model whose output is a Softmax over the class axis (directly, or through Identity, Cast,
+ * Reshape or Flatten: {@link SoftmaxTail}), the same model cut before that Softmax, so that it
+ * outputs the logits z as [N, K] (flattened after the batch axis when the Softmax's input has more
+ * axes). Then −log p_y is computed as logsumexp(z) − z_y in double precision instead of from a
+ * float32 p_y, which for confident samples (p_y ≈ 1) has lost nearly all the digits a finite
+ * difference needs. The loss is the same function of x.
  */
 public final class SoftmaxInputView {
+  /** Name of the flattened logits output when the Softmax's input is not already [N, K]. */
+  static final String FLAT_LOGITS = "lcnn_logits";
+
   private SoftmaxInputView() {}
 
-  /** The model without its final Softmax, or empty when it does not end in a last-axis Softmax of a rank-2 output. */
+  /** The model cut before its final Softmax, or empty when its output is not a last-axis Softmax's. */
   public static Optional<OnnxModelFile> logitsModel(OnnxModelFile model) {
     OnnxMl.GraphProto g = model.proto().getGraph();
-    OnnxMl.ValueInfoProto out = g.getOutput(0);
-    if (out.getType().getTensorType().getShape().getDimCount() != 2) {
+    Optional<OnnxMl.NodeProto> softmax = SoftmaxTail.find(g, model.outputName());
+    if (softmax.isEmpty() || softmax.get().getInputCount() != 1) {
       return Optional.empty();
     }
-    int index = -1;
-    for (int i = 0; i < g.getNodeCount(); i++) {
-      if (g.getNode(i).getOutputList().contains(model.outputName())) {
-        index = i;
-      }
+    String logits = softmax.get().getInput(0);
+    boolean direct = onlyCopies(g, model.outputName());
+    OnnxMl.GraphProto.Builder gb = g.toBuilder();
+    String out = logits;
+    if (!direct) {
+      out = FLAT_LOGITS;
+      gb.addNode(OnnxMl.NodeProto.newBuilder().setOpType("Flatten").setName(FLAT_LOGITS).addInput(logits).addOutput(out)
+          .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("axis").setType(OnnxMl.AttributeProto.AttributeType.INT)
+              .setI(1)));
     }
-    if (index < 0) {
-      return Optional.empty();
-    }
-    OnnxMl.NodeProto softmax = g.getNode(index);
-    if (!softmax.getOpType().equals("Softmax") || !softmax.getDomain().isEmpty() || softmax.getInputCount() != 1) {
-      return Optional.empty();
-    }
-    for (OnnxMl.AttributeProto a : softmax.getAttributeList()) {
-      if (a.getName().equals("axis") && a.getI() != 1 && a.getI() != -1) {
-        return Optional.empty();
-      }
-    }
-    String logits = softmax.getInput(0);
-    OnnxMl.GraphProto.Builder gb = g.toBuilder().removeNode(index);
-    gb.setOutput(0, out.toBuilder().setName(logits));
-    OnnxMl.ModelProto m = model.proto().toBuilder().setGraph(gb).build();
+    OnnxMl.ValueInfoProto info = g.getOutput(0).toBuilder().setName(out).build();
+    OnnxMl.GraphProto cut = GraphPruner.keep(gb.build(), List.of(info), List.of());
+    OnnxMl.ModelProto m = model.proto().toBuilder().setGraph(cut).build();
     return Optional.of(OnnxModelFile.parse(model.path(), m.toByteArray()));
+  }
+
+  /** Whether the values between the Softmax and the output pass through Identity or Cast only. */
+  private static boolean onlyCopies(OnnxMl.GraphProto g, String output) {
+    String value = output;
+    while (true) {
+      OnnxMl.NodeProto p = null;
+      for (OnnxMl.NodeProto n : g.getNodeList()) {
+        if (n.getOutputList().contains(value)) {
+          p = n;
+        }
+      }
+      if (p == null) {
+        return false;
+      }
+      if (p.getOpType().equals("Softmax")) {
+        return true;
+      }
+      if (!p.getOpType().equals("Identity") && !p.getOpType().equals("Cast")) {
+        return false;
+      }
+      value = p.getInput(0);
+    }
   }
 }

@@ -25,6 +25,9 @@ import java.util.Map;
  * @param opHistogram count of nodes per op type
  * @param parameterCount number of scalar weights in initializers
  * @param metadata the model's metadata_props (e.g. the exporter's training record)
+ * @param adaptations how the audited graph differs from the file while computing the same
+ *     function: which output was audited among several or behind a ZipMap, a fixed batch axis made
+ *     dynamic (or kept); null when the file was audited as it is
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelInfo(
@@ -45,4 +48,14 @@ public record ModelInfo(
     List<String> fallbackReasons,
     Map<String, Integer> opHistogram,
     long parameterCount,
-    Map<String, String> metadata) {}
+    Map<String, String> metadata,
+    List<String> adaptations) {
+  /** A record without adaptations (the file audited as it is). */
+  public ModelInfo(String path, String sha256, long opset, long irVersion, String producer, String inputName,
+      List<Object> inputShape, double[] inputRange, String outputName, String outputKind, int numClasses,
+      String executionProvider, String gradientMode, String hvpMode, List<String> fallbackReasons,
+      Map<String, Integer> opHistogram, long parameterCount, Map<String, String> metadata) {
+    this(path, sha256, opset, irVersion, producer, inputName, inputShape, inputRange, outputName, outputKind, numClasses,
+        executionProvider, gradientMode, hvpMode, fallbackReasons, opHistogram, parameterCount, metadata, null);
+  }
+}

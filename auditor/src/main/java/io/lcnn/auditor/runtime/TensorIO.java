@@ -74,7 +74,9 @@ public final class TensorIO {
       try (OrtSession.Result r = session.run(in, new java.util.LinkedHashSet<>(outputs))) {
         for (String name : outputs) {
           OnnxValue v = r.get(name).orElseThrow(() -> new IllegalStateException("no output " + name));
-          OnnxTensor t = (OnnxTensor) v;
+          if (!(v instanceof OnnxTensor t) || t.getInfo().type != ai.onnxruntime.OnnxJavaType.FLOAT) {
+            throw new IllegalStateException("output '" + name + "' is " + v.getInfo() + ", not a float32 tensor");
+          }
           long[] shape = t.getInfo().getShape();
           FloatBuffer fb = t.getFloatBuffer();
           float[] data = new float[fb.remaining()];

@@ -59,7 +59,7 @@ class ShardedAuditTest {
         }
       }
     }
-    return AuditMerge.merge(plan, results, "exact", null);
+    return AuditMerge.merge(plan, results, null);
   }
 
   private static JsonNode json(Object block) {
@@ -69,7 +69,6 @@ class ShardedAuditTest {
   private static void assertSame(AuditResult whole, AuditMerge.Merged m, String what) {
     assertEquals(whole.splits(), m.splits(), what + ": per-sample geometry and split summaries");
     assertEquals(whole.trainTestDiscrepancy(), m.discrepancy(), what + ": discrepancy");
-    assertEquals(whole.selfCheck(), m.selfCheck(), what + ": self-check");
     assertEquals(json(whole.attacks()), json(m.robustness().attacks()), what + ": attacks");
     assertEquals(json(whole.gradientStability()), json(m.robustness().gradientStability()), what + ": gradient stability");
     assertEquals(whole.maskingChecks(), m.robustness().maskingChecks(), what + ": masking checks");
