@@ -327,6 +327,26 @@ class SmallCnn(nn.Module):
         return self.fc(h.flatten(1))
 
 
+class CeilPool(nn.Module):
+    def __init__(self, padding):
+        super().__init__()
+        self.padding = padding
+        self.conv = nn.Conv2d(2, 3, 3, padding=1)
+        self.fc = nn.Linear(3 * (4 if padding else 3) ** 2, 3)
+
+    def forward(self, x):
+        h = torch.tanh(self.conv(x))
+        h = F.avg_pool2d(h, 3, stride=2, padding=self.padding, ceil_mode=True, count_include_pad=False)
+        return self.fc(h.flatten(1))
+
+
+@case
+def ceil_mode_pools():
+    torch_case("avgpool_ceil_opset13", CeilPool(0), (2, 6, 6), 3, 13, "AveragePool ceil_mode: the last window runs past the input")
+    torch_case("avgpool_ceil_pad_exclude_opset17", CeilPool(1), (2, 6, 6), 3, 17,
+               "AveragePool ceil_mode, padding 1, count_include_pad=0")
+
+
 @case
 def opsets():
     for opset in (9, 10, 11, 12, 13, 14, 15, 16, 17):

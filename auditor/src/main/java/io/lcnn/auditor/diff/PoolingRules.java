@@ -78,9 +78,17 @@ final class PoolingRules {
         double[] ones = new double[Math.toIntExact(product(wdims))];
         Arrays.fill(ones, 1);
         String weights = s.emit().tensor(dt, wdims, ones);
+        long[] pads = w.pads.clone();
+        long[] outputPadding = w.outputPadding.clone();
+        for (int d = 0; d < n; d++) {
+          if (outputPadding[d] < 0) {
+            pads[d + n] -= outputPadding[d];
+            outputPadding[d] = 0;
+          }
+        }
         s.add(0, s.emit().op("ConvTranspose", List.of(s.op("Div", s.grad(0), divisor), weights),
             Attrs.ints("kernel_shape", w.kernel), Attrs.ints("strides", w.strides), Attrs.ints("dilations", w.dilations),
-            Attrs.ints("pads", w.pads), Attrs.ints("output_padding", w.outputPadding), Attrs.i("group", channels)));
+            Attrs.ints("pads", pads), Attrs.ints("output_padding", outputPadding), Attrs.i("group", channels)));
       }
 
       @Override
@@ -90,8 +98,11 @@ final class PoolingRules {
         }
         LinearRules.Window w = LinearRules.Window.of(s, Attrs.ints(s.node(), "kernel_shape"));
         for (int i = 0; i < w.outputPadding.length; i++) {
-          if (w.outputPadding[i] < 0 || w.outputPadding[i] >= Math.max(w.strides[i], w.dilations[i])) {
-            return "ceil_mode windows past the padded input are not supported";
+          if (w.outputPadding[i] >= Math.max(w.strides[i], w.dilations[i])) {
+            return "input positions past the last window exceed the stride";
+          }
+          if (w.outputPadding[i] < 0 && Attrs.i(s.node(), "count_include_pad", 0) != 0) {
+            return "ceil_mode windows past the padded input with count_include_pad";
           }
         }
         return null;
