@@ -85,6 +85,9 @@ public final class GateCommand implements Subcommand {
     if (audits.size() != 1) {
       throw new CliException("gate takes exactly one audit.json, got " + audits.size());
     }
+    if (junit != null) {
+      io.lcnn.datasets.AtomicFiles.checkWritable("--junit", Path.of(junit));
+    }
     Policy p = policy();
     if (p.isEmpty()) {
       throw new CliException("no rules: give --policy policy.json or rule flags (lcnn gate --help)");

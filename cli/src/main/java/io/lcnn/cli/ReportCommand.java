@@ -53,6 +53,7 @@ public final class ReportCommand implements Subcommand {
     if (!names.isEmpty() && names.size() != audits.size()) {
       throw new CliException("--name given " + names.size() + " times for " + audits.size() + " audits");
     }
+    io.lcnn.datasets.AtomicFiles.checkWritable("--out", Path.of(out));
     List<LoadedAudit> loaded = new ArrayList<>();
     for (int i = 0; i < audits.size(); i++) {
       LoadedAudit a = LoadedAudit.load(Path.of(audits.get(i)));

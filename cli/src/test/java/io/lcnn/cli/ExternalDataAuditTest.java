@@ -76,7 +76,11 @@ class ExternalDataAuditTest {
         "--inputs", DIR.resolve("inputs.npy").toString(), "--labels", DIR.resolve("labels.npy").toString(),
         "--out", "out", "--max-samples", "4", "--attack", "none", "--self-check-samples", "0", "--eigen-iters", "20");
     assertEquals(0, r.exitCode(), r.err());
-    AuditResult a = AuditJson.read(elsewhere.resolve("out/audit.json"));
+    assertReferenceGeometry(AuditJson.read(elsewhere.resolve("out/audit.json")));
+  }
+
+  /** Exact gradients, the float64 PyTorch gradient and Hessian norms, and every parameter counted. */
+  private void assertReferenceGeometry(AuditResult a) throws IOException {
     assertEquals("exact", a.model().gradientMode());
     JsonNode ref = new ObjectMapper().readTree(DIR.resolve("reference.json").toFile()).get("test");
     List<SampleGeometry> s = a.splits().get("test").samples();
@@ -90,6 +94,19 @@ class ExternalDataAuditTest {
     long params = inline.getGraph().getInitializerList().stream()
         .mapToLong(t -> t.getDimsList().stream().reduce(1L, (x, y) -> x * y)).sum();
     assertEquals(params, a.model().parameterCount());
+  }
+
+  @Test
+  void modelTooLargeToInlineKeepsItsWeightsExternalAndMatchesFloat64Torch() throws IOException {
+    Path folder = tmp.resolve("models/large");
+    externalize(folder, "weights/all.bin", folder.resolve("weights/all.bin"));
+    CliProcess p = CliProcess.start(elsewhere, tmp.resolve("logs-large"), List.of("lcnn.externalData.inlineLimitBytes=1000"),
+        "audit", "--model", "../models/large/model.onnx", "--inputs", DIR.resolve("inputs.npy").toString(),
+        "--labels", DIR.resolve("labels.npy").toString(), "--out", "out-large", "--max-samples", "4", "--attack", "none",
+        "--self-check-samples", "0", "--eigen-iters", "20");
+    CliProcess.Result r = p.await();
+    assertEquals(0, r.exitCode(), r.err());
+    assertReferenceGeometry(AuditJson.read(elsewhere.resolve("out-large/audit.json")));
   }
 
   @Test

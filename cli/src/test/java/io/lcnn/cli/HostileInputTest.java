@@ -340,6 +340,15 @@ class HostileInputTest {
         throw new UncheckedIOException(e);
       }
     }, "gallery/gradients.npy is missing");
+    Path htmlFolder = Files.createDirectories(dir("report-out-is-a-folder").resolve("r.html"));
+    CASES.add(new Case("report-out-is-a-folder", new String[] {"report", audit.toString(), "--out", htmlFolder.toString()}, 2,
+        List.of("--out " + htmlFolder, "is a folder"), null, null));
+    Path junitBelowFile = outFile.resolve("junit.xml");
+    CASES.add(new Case("gate-junit-below-a-file", new String[] {"gate", audit.toString(), "--min-accuracy", "0",
+        "--junit", junitBelowFile.toString()}, 2, List.of("--junit " + junitBelowFile, "which is a file"), outFile,
+        "keep me".getBytes(StandardCharsets.UTF_8)));
+    CASES.add(new Case("gate-min-accuracy-flag-1.5", new String[] {"gate", audit.toString(), "--min-accuracy", "1.5"}, 2,
+        List.of("--min-accuracy", "1.5", "[0, 1]"), null, null));
     CASES.add(new Case("unknown-flag", new String[] {"audit", "--model", model.toString(), "--pgd-ep", "0.1"}, 2,
         List.of("unknown option --pgd-ep", "did you mean --pgd-eps?"), null, null));
   }

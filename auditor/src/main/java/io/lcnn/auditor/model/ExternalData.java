@@ -20,21 +20,38 @@ import java.util.Map;
  * absolute, contains {@code ..}, or resolves (symlinks followed) outside that folder is refused,
  * as are an offset or length outside the file. The validated bytes are then inlined into the
  * in-memory model, so that ONNX Runtime, which receives models as bytes, needs no base folder.
+ * A model too large to inline (protobuf's 2 GiB limit) keeps its large tensors external: their
+ * locations are rewritten to the checked real paths (absolute, marked by the doc string {@value
+ * #RESOLVED}),
+ * which ONNX Runtime reads directly, and the gradient/HVP graphs derived from the model keep
+ * those references; tensors under 1 MiB are still inlined so their values stay readable.
  */
 public final class ExternalData {
   /**
    * Largest model (protobuf bytes, external data inlined) this loader builds: protobuf refuses
    * messages of 2 GiB and more; the margin leaves room for the derived gradient/HVP graphs.
    */
-  static final long INLINE_LIMIT_BYTES = (1L << 31) - (64L << 20);
+  static final long INLINE_LIMIT_BYTES =
+      Long.getLong("lcnn.externalData.inlineLimitBytes", (1L << 31) - (64L << 20));
+
+
+  /**
+   * The doc string lcnn gives a tensor whose location it has checked and rewritten to an absolute
+   * real path inside the model's folder (ONNX Runtime refuses unknown external_data keys); an
+   * absolute location without it is refused, and with it must still lie inside the folder.
+   */
+  static final String RESOLVED = "lcnn: external data location checked";
 
   private final Path modelFile;
+  /** Tensors this small are inlined even when the model keeps its large tensors external. */
+  private final long smallTensorBytes;
   private Path folder;
   private final Map<Path, Long> fileSizes = new HashMap<>();
   private long externalBytes;
 
-  private ExternalData(Path modelFile) {
+  private ExternalData(Path modelFile, long inlineLimit) {
     this.modelFile = modelFile;
+    this.smallTensorBytes = Math.min(1L << 20, inlineLimit / 16);
   }
 
   /** The model's folder with symlinks resolved, where every external data file must lie. */
@@ -58,17 +75,18 @@ public final class ExternalData {
    * @throws ModelLoadException one line naming the model file, the initializer and the location
    */
   public static OnnxMl.ModelProto inline(Path modelFile, OnnxMl.ModelProto model) {
-    ExternalData d = new ExternalData(modelFile);
+    return inline(modelFile, model, INLINE_LIMIT_BYTES);
+  }
+
+  /** {@link #inline(Path, OnnxMl.ModelProto)} with the size above which large tensors stay external. */
+  static OnnxMl.ModelProto inline(Path modelFile, OnnxMl.ModelProto model, long inlineLimit) {
+    ExternalData d = new ExternalData(modelFile, inlineLimit);
     boolean external = d.check(model.getGraph());
     if (!external) {
       return model;
     }
     long total = d.externalBytes + model.getSerializedSize();
-    if (total > INLINE_LIMIT_BYTES) {
-      throw d.refuse(String.format("the model with its external data is %.2f GB; models over %.2f GB are not supported",
-          total / 1e9, INLINE_LIMIT_BYTES / 1e9));
-    }
-    return model.toBuilder().setGraph(d.inlineGraph(model.getGraph())).build();
+    return model.toBuilder().setGraph(d.inlineGraph(model.getGraph(), total > inlineLimit)).build();
   }
 
   /** Checks the graph's tensors and its subgraphs'; whether any holds external data. */
@@ -150,6 +168,7 @@ public final class ExternalData {
 
   private Location location(String tensor, OnnxMl.TensorProto t) {
     String location = null;
+    boolean resolved = RESOLVED.equals(t.getDocString());
     long offset = 0;
     Long length = null;
     for (OnnxMl.StringStringEntryProto e : t.getExternalDataList()) {
@@ -171,7 +190,8 @@ public final class ExternalData {
     } catch (RuntimeException e) {
       throw refuse(tensor + ": external data location '" + shown + "' is not a file name");
     }
-    if (rel.isAbsolute() || location.startsWith("/") || location.startsWith("\\")) {
+    boolean absolute = rel.isAbsolute() || location.startsWith("/") || location.startsWith("\\");
+    if (absolute && !resolved) {
       throw refuse(tensor + ": external data location '" + shown + "' is absolute; it must be relative to the model's folder");
     }
     for (Path part : rel) {
@@ -182,7 +202,7 @@ public final class ExternalData {
     Path folder = folder();
     Path real;
     try {
-      real = folder.resolve(rel).toRealPath();
+      real = (absolute ? rel : folder.resolve(rel)).toRealPath();
     } catch (IOException e) {
       throw refuse(tensor + ": external data location '" + shown + "' cannot be opened (" + e.getClass().getSimpleName()
           + ")");
@@ -228,23 +248,24 @@ public final class ExternalData {
     return v;
   }
 
-  private OnnxMl.GraphProto inlineGraph(OnnxMl.GraphProto g) {
+  /** The graph with external tensors inlined, or with large ones kept external at their real paths. */
+  private OnnxMl.GraphProto inlineGraph(OnnxMl.GraphProto g, boolean keepLarge) {
     OnnxMl.GraphProto.Builder b = g.toBuilder();
     for (int i = 0; i < b.getInitializerCount(); i++) {
-      b.setInitializer(i, inlineTensor("initializer", b.getInitializer(i)));
+      b.setInitializer(i, inlineTensor("initializer", b.getInitializer(i), keepLarge));
     }
     for (int i = 0; i < b.getNodeCount(); i++) {
       OnnxMl.NodeProto.Builder n = b.getNode(i).toBuilder();
       for (int j = 0; j < n.getAttributeCount(); j++) {
         OnnxMl.AttributeProto.Builder a = n.getAttribute(j).toBuilder();
         if (a.hasT()) {
-          a.setT(inlineTensor("node '" + PrintableText.of(n.getName()) + "' attribute", a.getT()));
+          a.setT(inlineTensor("node '" + PrintableText.of(n.getName()) + "' attribute", a.getT(), keepLarge));
         }
         if (a.hasG()) {
-          a.setG(inlineGraph(a.getG()));
+          a.setG(inlineGraph(a.getG(), keepLarge));
         }
         for (int k = 0; k < a.getGraphsCount(); k++) {
-          a.setGraphs(k, inlineGraph(a.getGraphs(k)));
+          a.setGraphs(k, inlineGraph(a.getGraphs(k), keepLarge));
         }
         n.setAttribute(j, a);
       }
@@ -253,12 +274,20 @@ public final class ExternalData {
     return b.build();
   }
 
-  private OnnxMl.TensorProto inlineTensor(String what, OnnxMl.TensorProto t) {
+  private OnnxMl.TensorProto inlineTensor(String what, OnnxMl.TensorProto t, boolean keepLarge) {
     if (t.getDataLocation() != OnnxMl.TensorProto.DataLocation.EXTERNAL) {
       return t;
     }
     String name = what + " '" + PrintableText.of(t.getName()) + "'";
     Location loc = location(name, t);
+    if (keepLarge && loc.length >= smallTensorBytes) {
+      return t.toBuilder().clearExternalData()
+          .addExternalData(entry("location", loc.file.toString()))
+          .addExternalData(entry("offset", Long.toString(loc.offset)))
+          .addExternalData(entry("length", Long.toString(loc.length)))
+          .setDocString(RESOLVED)
+          .build();
+    }
     ByteString data;
     try (InputStream in = Files.newInputStream(loc.file)) {
       in.skipNBytes(loc.offset);
@@ -271,6 +300,10 @@ public final class ExternalData {
     }
     return t.toBuilder().clearExternalData().setDataLocation(OnnxMl.TensorProto.DataLocation.DEFAULT).setRawData(data)
         .build();
+  }
+
+  private static OnnxMl.StringStringEntryProto entry(String key, String value) {
+    return OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
   }
 
   /** Bytes of {@code elements} values of an ONNX data type, refusing unknown types. */

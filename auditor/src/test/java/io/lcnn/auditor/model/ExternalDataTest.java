@@ -78,6 +78,29 @@ class ExternalDataTest {
   }
 
   @Test
+  void modelTooLargeToInlineKeepsLargeTensorsAtTheirCheckedRealPaths() throws IOException {
+    Path dir = modelDir();
+    Files.write(dir.resolve("w.bin"), floats(1, 2, 3, 4, 5, 6));
+    OnnxMl.ModelProto m = model(external(List.of(6L), "location", "w.bin"));
+    OnnxMl.TensorProto t = ExternalData.inline(dir.resolve("model.onnx"), m, 16).getGraph().getInitializer(0);
+    assertEquals(OnnxMl.TensorProto.DataLocation.EXTERNAL, t.getDataLocation());
+    assertEquals(ExternalData.RESOLVED, t.getDocString());
+    assertEquals(List.of("location", dir.toRealPath().resolve("w.bin").toString(), "offset", "0", "length", "24"),
+        t.getExternalDataList().stream().flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toList());
+    OnnxMl.ModelProto again = ExternalData.inline(dir.resolve("model.onnx"), m.toBuilder().setGraph(m.getGraph().toBuilder()
+        .setInitializer(0, t)).build());
+    assertArrayEquals(floats(1, 2, 3, 4, 5, 6), again.getGraph().getInitializer(0).getRawData().toByteArray());
+  }
+
+  @Test
+  void checkedMarkerDoesNotLetAnAbsoluteLocationLeaveTheFolder() throws IOException {
+    Files.write(tmp.resolve("outside.bin"), floats(1, 2, 3, 4, 5, 6));
+    String m = refusal(external(List.of(6L), "location", tmp.resolve("outside.bin").toString()).toBuilder()
+        .setDocString(ExternalData.RESOLVED).build());
+    assertTrue(m.contains("outside the model's folder"), m);
+  }
+
+  @Test
   void modelWithoutExternalDataIsReturnedUnchanged() {
     OnnxMl.ModelProto m = model(OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1).addDims(6)
         .setRawData(ByteString.copyFrom(floats(1, 2, 3, 4, 5, 6))).build());
