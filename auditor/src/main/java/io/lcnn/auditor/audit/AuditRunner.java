@@ -17,6 +17,7 @@ import io.lcnn.auditor.result.AuditResult;
 import io.lcnn.auditor.result.AuditSettings;
 import io.lcnn.auditor.result.ModelInfo;
 import io.lcnn.auditor.result.Provenance;
+import io.lcnn.auditor.result.SelfCheck;
 import io.lcnn.auditor.runtime.OrtRuntime;
 import io.lcnn.datasets.FloatTensor;
 import io.lcnn.datasets.LabeledData;
