@@ -161,7 +161,8 @@ public final class AuditRunner {
         fallbackReasons.add(e.getMessage());
         if (e.getCause() instanceof UnsupportedOpsException refusal) {
           try {
-            HybridOracleFactory hybrid = HybridOracleFactory.create(model, runtime, kind, refusal);
+            HybridOracleFactory hybrid = HybridOracleFactory.create(model, runtime, kind, refusal, options.fdHvpStep() > 0
+                ? options.fdHvpStep() : FiniteDifferenceHvpOracle.DEFAULT_RELATIVE_STEP_OVER_FINITE_DIFFERENCES);
             fallbackReasons.add(hybrid.reason());
             notices.println("notice: exact gradients unavailable (" + e.getMessage() + "); " + hybrid.reason());
             return hybrid.oracles();

@@ -21,8 +21,8 @@ import java.util.Random;
 /**
  * Oracles for a model that exact differentiation refused because of exactly one node: gradients
  * from {@link HybridGradientOracle} (exact but for that node's central differences), H·v by
- * central differences of those gradients ({@link FiniteDifferenceHvpOracle} with its step over
- * approximate gradients). On construction the node's Jᵀw is checked against an independent J·v
+ * central differences of those gradients ({@link FiniteDifferenceHvpOracle}, by default with its
+ * step over finite-difference gradients). On construction the node's Jᵀw is checked against an independent J·v
  * on a probe sample (w·(Jv) = (Jᵀw)·v); {@link #reason()} states what was approximated, how, and
  * that check's relative error, for audit.json's {@code model.fallbackReasons}.
  */
@@ -42,11 +42,12 @@ public final class HybridOracleFactory {
    * Builds hybrid oracles.
    *
    * @param refusal why exact differentiation was refused
+   * @param hvpStep the H·v central-difference perturbation norm relative to the input scale
    * @throws ExactOraclesUnavailableException when more than one node blocks, or the cut graphs
    *     cannot be differentiated or run
    */
   public static HybridOracleFactory create(OnnxModelFile model, OrtRuntime runtime, OutputKind kind,
-      UnsupportedOpsException refusal) {
+      UnsupportedOpsException refusal, double hvpStep) {
     if (refusal.blockers().size() != 1) {
       throw new ExactOraclesUnavailableException("hybrid differentiation takes one unsupported node, the model has "
           + refusal.blockers().size());
@@ -74,16 +75,15 @@ public final class HybridOracleFactory {
       String reason = String.format(Locale.ROOT,
           "node %s differentiated by central differences of the node alone (%s Jacobian, %d evaluations per sample"
               + " and gradient; adjoint check w·(Jv) vs (Jᵀw)·v on a probe: relative difference %.1e); the rest of the"
-              + " graph exactly; H·v by central differences of these gradients",
-          blocker, jac.diagonal() ? "diagonal" : "sparse", jac.evaluationsPerSample(), check);
+              + " graph exactly; H·v by central differences of these gradients (relative step %s)",
+          blocker, jac.diagonal() ? "diagonal" : "sparse", jac.evaluationsPerSample(), check, hvpStep);
       ExactOracles restOracles = rest;
       NodeJacobian nodeJac = jac;
       AutoCloseable sessions = () -> {
         gradient.closeSessions();
         nodeJac.close();
       };
-      FiniteDifferenceHvpOracle hvp =
-          new FiniteDifferenceHvpOracle(gradient, FiniteDifferenceHvpOracle.DEFAULT_RELATIVE_STEP_OVER_FINITE_DIFFERENCES);
+      FiniteDifferenceHvpOracle hvp = new FiniteDifferenceHvpOracle(gradient, hvpStep);
       return new HybridOracleFactory(reason, new OracleSet(gradient, hvp, List.of(restOracles, sessions)));
     } catch (OrtException | RuntimeException e) {
       closeQuietly(rest);
