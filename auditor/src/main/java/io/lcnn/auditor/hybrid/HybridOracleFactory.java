@@ -12,6 +12,7 @@ import io.lcnn.auditor.model.OnnxModelFile;
 import io.lcnn.auditor.model.OutputKind;
 import io.lcnn.auditor.oracle.ExactOracles;
 import io.lcnn.auditor.oracle.FiniteDifferenceHvpOracle;
+import io.lcnn.auditor.oracle.UniformSamples;
 import io.lcnn.auditor.runtime.OrtRuntime;
 import io.lcnn.datasets.FloatTensor;
 import java.util.List;
@@ -69,7 +70,7 @@ public final class HybridOracleFactory {
       jac = new NodeJacobian(cut, runtime);
       HybridGradientOracle gradient =
           new HybridGradientOracle(cut, probed, rest, prefixSession, prefix, jac, model.inputName(), dx);
-      float[] a0 = gradient.cutAt(probeInput(model)).a();
+      float[] a0 = gradient.cutAt(UniformSamples.of(1, model.sampleShape(), 13)).a();
       jac.learnSparsity(a0);
       double check = adjointCheck(jac, a0, cut.packedSize(cut.activeInputs()), cut.packedSize(cut.usedOutputs()));
       String reason = String.format(Locale.ROOT,
@@ -114,19 +115,6 @@ public final class HybridOracleFactory {
       }
     }
     throw new ExactOraclesUnavailableException("node " + b + " is not in the model graph; cannot cut there");
-  }
-
-  private static FloatTensor probeInput(OnnxModelFile model) {
-    long[] sample = model.sampleShape();
-    long[] shape = new long[sample.length + 1];
-    shape[0] = 1;
-    System.arraycopy(sample, 0, shape, 1, sample.length);
-    float[] v = new float[Math.toIntExact(FloatTensor.numel(shape))];
-    Random r = new Random(13);
-    for (int i = 0; i < v.length; i++) {
-      v[i] = r.nextFloat();
-    }
-    return new FloatTensor(shape, v);
   }
 
   /** |w·(Jv) − (Jᵀw)·v| / (‖w‖‖Jv‖) for random v, w at a0. */
