@@ -149,6 +149,15 @@ class ClassifierLayoutsAuditTest {
   }
 
   @Test
+  void fixedBatchThatNoOtherBatchSizeCanRunIsAuditedOneSamplePerCall() throws IOException {
+    Audit a = audit(FixtureVariants.unrelaxableBatchOfOne(FixtureVariants.read("mlp_softplus"), 784),
+        new long[] {1, 28, 28}, "mlp_softplus");
+    assertMatchesReference(a, "mlp_softplus");
+    String note = a.result().model().adaptations().get(0);
+    assertTrue(note.contains("fixed at 1 and kept") && note.contains("every ONNX Runtime call runs 1 sample"), note);
+  }
+
+  @Test
   void nhwcInputAuditsThroughTheTransposeInTheGraph() throws IOException {
     Audit a = audit(FixtureVariants.nhwc(FixtureVariants.read("resnet_softplus")), new long[] {28, 28, 1},
         "resnet_softplus");

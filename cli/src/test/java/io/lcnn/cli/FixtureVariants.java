@@ -85,6 +85,33 @@ final class FixtureVariants {
     return m.toBuilder().setGraph(g).build();
   }
 
+  /**
+   * Batch fixed at 1, and the first Flatten written as Reshape to [D] then Unsqueeze at axis 0, a
+   * form that no other batch size can run (so the batch axis cannot be made dynamic).
+   */
+  static OnnxMl.ModelProto unrelaxableBatchOfOne(OnnxMl.ModelProto m, long d) {
+    OnnxMl.GraphProto.Builder g = m.getGraph().toBuilder();
+    OnnxMl.TensorShapeProto.Dimension one = OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1).build();
+    g.getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().setDim(0, one);
+    List<OnnxMl.NodeProto> nodes = new ArrayList<>();
+    boolean done = false;
+    for (OnnxMl.NodeProto n : g.getNodeList()) {
+      if (n.getOpType().equals("Flatten") && !done) {
+        nodes.add(node("Reshape", List.of(n.getInput(0), "flat_target"), "flat_vector"));
+        nodes.add(node("Unsqueeze", List.of("flat_vector", "zero_axis"), n.getOutput(0)));
+        done = true;
+      } else {
+        nodes.add(n);
+      }
+    }
+    g.clearNode().addAllNode(nodes);
+    g.addInitializer(OnnxMl.TensorProto.newBuilder().setName("flat_target").addDims(1)
+        .setDataType(OnnxMl.TensorProto.DataType.INT64_VALUE).addInt64Data(d));
+    g.addInitializer(OnnxMl.TensorProto.newBuilder().setName("zero_axis").addDims(1)
+        .setDataType(OnnxMl.TensorProto.DataType.INT64_VALUE).addInt64Data(0));
+    return m.toBuilder().setGraph(g).build();
+  }
+
   /** TensorFlow layout: input {@code image} [N, H, W, C], transposed to the model's NCHW input in the graph. */
   static OnnxMl.ModelProto nhwc(OnnxMl.ModelProto m) {
     OnnxMl.GraphProto.Builder g = m.getGraph().toBuilder();

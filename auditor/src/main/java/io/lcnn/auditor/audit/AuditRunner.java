@@ -272,7 +272,8 @@ public final class AuditRunner {
         fallbackReasons.add(e.getMessage());
         if (e.getCause() instanceof UnsupportedOpsException refusal) {
           try {
-            HybridOracleFactory hybrid = HybridOracleFactory.create(model, runtime, kind, refusal);
+            HybridOracleFactory hybrid = HybridOracleFactory.create(model, runtime, kind, refusal, options.fdHvpStep() > 0
+                ? options.fdHvpStep() : FiniteDifferenceHvpOracle.DEFAULT_RELATIVE_STEP_OVER_FINITE_DIFFERENCES);
             fallbackReasons.add(hybrid.reason());
             say.println("notice: exact gradients unavailable (" + io.lcnn.errors.PrintableText.oneLine(e.getMessage()) + "); " + hybrid.reason());
             return hybrid.oracles();

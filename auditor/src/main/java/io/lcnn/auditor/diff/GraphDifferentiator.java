@@ -175,7 +175,7 @@ public final class GraphDifferentiator {
   }
 
   /** The model with the first axis of input x (and of the outputs) made dynamic. */
-  private static OnnxMl.ModelProto withDynamicBatch(OnnxMl.ModelProto m, String x) {
+  public static OnnxMl.ModelProto withDynamicBatch(OnnxMl.ModelProto m, String x) {
     OnnxMl.ModelProto.Builder b = m.toBuilder();
     OnnxMl.GraphProto.Builder g = b.getGraphBuilder();
     OnnxMl.TensorShapeProto.Dimension batch = OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch").build();

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import io.lcnn.auditor.diff.Tensors;
 import io.lcnn.auditor.model.GraphPruner;
 import io.lcnn.auditor.model.OnnxModelFile;
+import io.lcnn.auditor.oracle.UniformSamples;
 import io.lcnn.auditor.runtime.OrtRuntime;
 import io.lcnn.auditor.runtime.TensorIO;
 import io.lcnn.datasets.FloatTensor;
@@ -15,7 +16,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 
 /**
@@ -77,17 +77,9 @@ final class CutGraphs {
     }
     List<String> probe = new ArrayList<>(activeInputs);
     probe.addAll(usedOutputs);
-    long[] xSample = model.sampleShape();
-    long[] xShape = new long[xSample.length + 1];
-    xShape[0] = 1;
-    System.arraycopy(xSample, 0, xShape, 1, xSample.length);
-    float[] v = new float[Math.toIntExact(FloatTensor.numel(xShape))];
-    Random r = new Random(11);
-    for (int i = 0; i < v.length; i++) {
-      v[i] = r.nextFloat();
-    }
     try (OrtSession s = runtime.open(probed().toByteArray())) {
-      Map<String, FloatTensor> out = TensorIO.run(s, Map.of(model.inputName(), new FloatTensor(xShape, v)), Map.of(), probe);
+      Map<String, FloatTensor> out =
+          TensorIO.run(s, Map.of(model.inputName(), UniformSamples.of(1, model.sampleShape(), 11)), Map.of(), probe);
       out.forEach((name, t) -> sampleShapes.put(name, t.sampleShape()));
     }
   }
@@ -120,6 +112,22 @@ final class CutGraphs {
   /** Values per sample of all of a, or of all of o. */
   int packedSize(List<String> names) {
     return names.stream().mapToInt(this::sampleSize).sum();
+  }
+
+  /** The values {@code names} of {@code b} samples packed per sample, [b · Σ sample sizes]. */
+  float[] pack(Map<String, FloatTensor> values, List<String> names, int b) {
+    int width = packedSize(names);
+    float[] out = new float[b * width];
+    int off = 0;
+    for (String n : names) {
+      int size = sampleSize(n);
+      float[] d = values.get(n).data();
+      for (int i = 0; i < b; i++) {
+        System.arraycopy(d, i * size, out, i * width + off, size);
+      }
+      off += size;
+    }
+    return out;
   }
 
   /** The model with U's active inputs and used outputs as extra graph outputs. */

@@ -58,28 +58,14 @@ final class HybridGradientOracle implements GradientOracle {
     names.addAll(cut.usedOutputs());
     Map<String, FloatTensor> r = TensorIO.run(probed, Map.of(input, x), Map.of(), names);
     int b = x.batchSize();
-    float[] a = pack(r, cut.activeInputs(), b, da);
-    float[] o = pack(r, cut.usedOutputs(), b, doo);
+    float[] a = cut.pack(r, cut.activeInputs(), b);
+    float[] o = cut.pack(r, cut.usedOutputs(), b);
     float[] z = new float[b * (dx + doo)];
     for (int i = 0; i < b; i++) {
       System.arraycopy(x.data(), i * dx, z, i * (dx + doo), dx);
       System.arraycopy(o, i * doo, z, i * (dx + doo) + dx, doo);
     }
     return new Cut(a, new FloatTensor(new long[] {b, dx + doo}, z));
-  }
-
-  private float[] pack(Map<String, FloatTensor> r, List<String> names, int b, int width) {
-    float[] out = new float[b * width];
-    int off = 0;
-    for (String n : names) {
-      int size = cut.sampleSize(n);
-      float[] d = r.get(n).data();
-      for (int i = 0; i < b; i++) {
-        System.arraycopy(d, i * size, out, i * width + off, size);
-      }
-      off += size;
-    }
-    return out;
   }
 
   @Override

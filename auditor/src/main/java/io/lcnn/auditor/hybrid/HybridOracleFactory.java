@@ -12,6 +12,7 @@ import io.lcnn.auditor.model.OnnxModelFile;
 import io.lcnn.auditor.model.OutputKind;
 import io.lcnn.auditor.oracle.ExactOracles;
 import io.lcnn.auditor.oracle.FiniteDifferenceHvpOracle;
+import io.lcnn.auditor.oracle.UniformSamples;
 import io.lcnn.auditor.runtime.OrtRuntime;
 import io.lcnn.datasets.FloatTensor;
 import java.util.List;
@@ -21,8 +22,8 @@ import java.util.Random;
 /**
  * Oracles for a model that exact differentiation refused because of exactly one node: gradients
  * from {@link HybridGradientOracle} (exact but for that node's central differences), H·v by
- * central differences of those gradients ({@link FiniteDifferenceHvpOracle} with its step over
- * approximate gradients). On construction the node's Jᵀw is checked against an independent J·v
+ * central differences of those gradients ({@link FiniteDifferenceHvpOracle}, by default with its
+ * step over finite-difference gradients). On construction the node's Jᵀw is checked against an independent J·v
  * on a probe sample (w·(Jv) = (Jᵀw)·v); {@link #reason()} states what was approximated, how, and
  * that check's relative error, for audit.json's {@code model.fallbackReasons}.
  */
@@ -42,11 +43,12 @@ public final class HybridOracleFactory {
    * Builds hybrid oracles.
    *
    * @param refusal why exact differentiation was refused
+   * @param hvpStep the H·v central-difference perturbation norm relative to the input scale
    * @throws ExactOraclesUnavailableException when more than one node blocks, or the cut graphs
    *     cannot be differentiated or run
    */
   public static HybridOracleFactory create(OnnxModelFile model, OrtRuntime runtime, OutputKind kind,
-      UnsupportedOpsException refusal) {
+      UnsupportedOpsException refusal, double hvpStep) {
     if (refusal.blockers().size() != 1) {
       throw new ExactOraclesUnavailableException("hybrid differentiation takes one unsupported node, the model has "
           + refusal.blockers().size());
@@ -68,22 +70,21 @@ public final class HybridOracleFactory {
       jac = new NodeJacobian(cut, runtime);
       HybridGradientOracle gradient =
           new HybridGradientOracle(cut, probed, rest, prefixSession, prefix, jac, model.inputName(), dx);
-      float[] a0 = gradient.cutAt(probeInput(model)).a();
+      float[] a0 = gradient.cutAt(UniformSamples.of(1, model.sampleShape(), 13)).a();
       jac.learnSparsity(a0);
       double check = adjointCheck(jac, a0, cut.packedSize(cut.activeInputs()), cut.packedSize(cut.usedOutputs()));
       String reason = String.format(Locale.ROOT,
           "node %s differentiated by central differences of the node alone (%s Jacobian, %d evaluations per sample"
               + " and gradient; adjoint check w·(Jv) vs (Jᵀw)·v on a probe: relative difference %.1e); the rest of the"
-              + " graph exactly; H·v by central differences of these gradients",
-          blocker, jac.diagonal() ? "diagonal" : "sparse", jac.evaluationsPerSample(), check);
+              + " graph exactly; H·v by central differences of these gradients (relative step %s)",
+          blocker, jac.diagonal() ? "diagonal" : "sparse", jac.evaluationsPerSample(), check, hvpStep);
       ExactOracles restOracles = rest;
       NodeJacobian nodeJac = jac;
       AutoCloseable sessions = () -> {
         gradient.closeSessions();
         nodeJac.close();
       };
-      FiniteDifferenceHvpOracle hvp =
-          new FiniteDifferenceHvpOracle(gradient, FiniteDifferenceHvpOracle.DEFAULT_RELATIVE_STEP_OVER_FINITE_DIFFERENCES);
+      FiniteDifferenceHvpOracle hvp = new FiniteDifferenceHvpOracle(gradient, hvpStep);
       return new HybridOracleFactory(reason, new OracleSet(gradient, hvp, List.of(restOracles, sessions)));
     } catch (OrtException | RuntimeException e) {
       closeQuietly(rest);
@@ -114,19 +115,6 @@ public final class HybridOracleFactory {
       }
     }
     throw new ExactOraclesUnavailableException("node " + b + " is not in the model graph; cannot cut there");
-  }
-
-  private static FloatTensor probeInput(OnnxModelFile model) {
-    long[] sample = model.sampleShape();
-    long[] shape = new long[sample.length + 1];
-    shape[0] = 1;
-    System.arraycopy(sample, 0, shape, 1, sample.length);
-    float[] v = new float[Math.toIntExact(FloatTensor.numel(shape))];
-    Random r = new Random(13);
-    for (int i = 0; i < v.length; i++) {
-      v[i] = r.nextFloat();
-    }
-    return new FloatTensor(shape, v);
   }
 
   /** |w·(Jv) − (Jᵀw)·v| / (‖w‖‖Jv‖) for random v, w at a0. */

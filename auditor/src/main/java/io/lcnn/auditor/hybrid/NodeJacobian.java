@@ -236,20 +236,7 @@ final class NodeJacobian implements AutoCloseable {
       offset += size;
     }
     Map<String, FloatTensor> out = TensorIO.run(session, feeds, Map.of(), cut.usedOutputs());
-    if (cut.usedOutputs().size() == 1) {
-      return out.get(cut.usedOutputs().get(0)).data();
-    }
-    float[] packed = new float[n * doo];
-    int off = 0;
-    for (String o : cut.usedOutputs()) {
-      int size = cut.sampleSize(o);
-      float[] d = out.get(o).data();
-      for (int r = 0; r < n; r++) {
-        System.arraycopy(d, r * size, packed, r * doo + off, size);
-      }
-      off += size;
-    }
-    return packed;
+    return cut.pack(out, cut.usedOutputs(), n);
   }
 
   private static int[] range(int n) {

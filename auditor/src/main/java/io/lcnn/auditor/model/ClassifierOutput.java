@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Picks the classifier output of a graph and cuts the graph down to it. A classifier output is a
- * float tensor whose declared shape is [N, K] (or undeclared). Among several outputs (the
- * scikit-learn layout writes an int64 {@code label} first, then {@code probabilities}) the first
- * float one is taken, unless a name is requested; an output written by a ZipMap (a sequence of
- * maps, which no gradient can flow through) is replaced by the probability tensor that feeds the
- * ZipMap. When the graph had other outputs, or the chosen value was not an output, the graph is
+ * Picks the classifier output of a graph and cuts the graph down to it. Unless a name is
+ * requested, the first float tensor declared [N, K] (or without a shape) is taken, then a
+ * ZipMap's output, then any float tensor (a single [N, K, 1, 1] output, say); so among several
+ * outputs (the scikit-learn layout writes an int64 {@code label} first, then
+ * {@code probabilities}) the probabilities are audited. An output written by a ZipMap (a sequence
+ * of maps, which no gradient can flow through) is replaced by the probability tensor that feeds
+ * the ZipMap. When the graph had other outputs, or the chosen value was not an output, the graph is
  * rewritten to have the chosen value as its only output, without the nodes only the others needed.
  *
  * @param model the graph with the chosen output as its only output
@@ -57,11 +58,14 @@ public record ClassifierOutput(OnnxMl.ModelProto model, String name, String note
           chosen = o;
         }
       }
-      if (chosen == null) {
-        for (OnnxMl.ValueInfoProto o : g.getOutputList()) {
-          if (chosen == null && zipMapOf(g, o.getName()) != null) {
-            chosen = o;
-          }
+      for (OnnxMl.ValueInfoProto o : g.getOutputList()) {
+        if (chosen == null && zipMapOf(g, o.getName()) != null) {
+          chosen = o;
+        }
+      }
+      for (OnnxMl.ValueInfoProto o : g.getOutputList()) {
+        if (chosen == null && isFloatTensor(o)) {
+          chosen = o;
         }
       }
       if (chosen == null) {

@@ -3,6 +3,7 @@ package io.lcnn.auditor.oracle;
 import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.lcnn.auditor.diff.GraphDifferentiator;
 import io.lcnn.auditor.diff.Tensors;
 import io.lcnn.auditor.model.OnnxModelFile;
 import io.lcnn.auditor.runtime.OrtRuntime;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * Makes a model whose input declares a fixed batch size N (often 1) take any batch size, so that
@@ -102,27 +102,15 @@ public final class DynamicBatchView {
     OnnxMl.GraphProto.Builder gb = g.toBuilder();
     outs.forEach(o -> gb.addOutput(OnnxMl.ValueInfoProto.newBuilder().setName(o)));
     try (OrtSession s = runtime.open(m.proto().toBuilder().setGraph(gb).build().toByteArray())) {
-      Map<String, FloatTensor> r = TensorIO.run(s, Map.of(m.inputName(), random(n, sample, 1)), Map.of(), outs);
+      Map<String, FloatTensor> r = TensorIO.run(s, Map.of(m.inputName(), UniformSamples.of(n, sample, 1)), Map.of(), outs);
       r.forEach((name, t) -> shapes.put(name, t.shape()));
     }
     return shapes;
   }
 
   private static OnnxMl.ModelProto rewrite(OnnxMl.ModelProto model, String input, int n, Map<String, long[]> reshapes) {
-    OnnxMl.ModelProto.Builder b = model.toBuilder();
+    OnnxMl.ModelProto.Builder b = GraphDifferentiator.withDynamicBatch(model, input).toBuilder();
     OnnxMl.GraphProto.Builder g = b.getGraphBuilder();
-    OnnxMl.TensorShapeProto.Dimension batch = OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch").build();
-    for (OnnxMl.ValueInfoProto.Builder v : g.getInputBuilderList()) {
-      if (v.getName().equals(input)) {
-        v.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().setDim(0, batch);
-      }
-    }
-    for (OnnxMl.ValueInfoProto.Builder v : g.getOutputBuilderList()) {
-      var t = v.getTypeBuilder().getTensorTypeBuilder();
-      if (t.hasShape() && t.getShape().getDimCount() > 0 && t.getShape().getDim(0).getDimValue() == n) {
-        t.getShapeBuilder().setDim(0, batch);
-      }
-    }
     g.clearValueInfo();
     int k = 0;
     for (OnnxMl.NodeProto.Builder node : g.getNodeBuilderList()) {
@@ -140,7 +128,7 @@ public final class DynamicBatchView {
 
   /** Null when the relaxed graph on 2n samples matches the fixed graph on two batches of n, else why not. */
   private static String compare(OnnxModelFile fixed, OnnxModelFile relaxed, OrtRuntime runtime, int n, long[] sample) {
-    FloatTensor x = random(2 * n, sample, 2);
+    FloatTensor x = UniformSamples.of(2 * n, sample, 2);
     FloatTensor both;
     try (OnnxModelFunction f = new OnnxModelFunction(relaxed, runtime, 2 * n)) {
       both = f.outputs(x);
@@ -172,17 +160,5 @@ public final class DynamicBatchView {
       }
     }
     return c;
-  }
-
-  private static FloatTensor random(int batch, long[] sample, long seed) {
-    long[] shape = new long[sample.length + 1];
-    shape[0] = batch;
-    System.arraycopy(sample, 0, shape, 1, sample.length);
-    float[] v = new float[Math.toIntExact(FloatTensor.numel(shape))];
-    Random r = new Random(seed);
-    for (int i = 0; i < v.length; i++) {
-      v[i] = r.nextFloat();
-    }
-    return new FloatTensor(shape, v);
   }
 }

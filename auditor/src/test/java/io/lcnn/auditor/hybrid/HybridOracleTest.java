@@ -52,6 +52,37 @@ class HybridOracleTest {
     return OnnxModelFile.parse(Path.of("cnn_" + activation + ".onnx"), m.toByteArray());
   }
 
+  /**
+   * Conv(3→8, stride 2) → Softplus → 2×2 l2 pooling → Flatten → Gemm(512→10): the pooling as LpPool (no
+   * rule; each output reads a 2×2 window, so its Jacobian is sparse, not diagonal) or as its
+   * supported equivalent Sqrt(4·AveragePool(x·x)).
+   */
+  static OnnxModelFile pooled(boolean lpPool) {
+    Random r = new Random(43);
+    OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName(lpPool ? "lppool" : "avgpool");
+    g.addInitializer(random("w1", r, 0.3, 8, 3, 3, 3)).addInitializer(random("b1", r, 0.1, 8));
+    g.addInitializer(random("w3", r, 0.1, 10, 512)).addInitializer(random("b3", r, 0.1, 10));
+    g.addInitializer(Tensors.real("four", Tensors.FLOAT, new long[0], 4));
+    g.addNode(node("Conv", List.of("x", "w1", "b1"), "c1", ints("pads", 1, 1, 1, 1), ints("strides", 2, 2)));
+    g.addNode(node("Softplus", List.of("c1"), "a1"));
+    if (lpPool) {
+      g.addNode(node("LpPool", List.of("a1"), "p", ints("kernel_shape", 2, 2), ints("strides", 2, 2),
+          OnnxMl.AttributeProto.newBuilder().setName("p").setI(2).setType(OnnxMl.AttributeProto.AttributeType.INT).build()));
+    } else {
+      g.addNode(node("Mul", List.of("a1", "a1"), "sq"));
+      g.addNode(node("AveragePool", List.of("sq"), "avg", ints("kernel_shape", 2, 2), ints("strides", 2, 2)));
+      g.addNode(node("Mul", List.of("avg", "four"), "sum"));
+      g.addNode(node("Sqrt", List.of("sum"), "p"));
+    }
+    g.addNode(node("Flatten", List.of("p"), "f"));
+    g.addNode(node("Gemm", List.of("f", "w3", "b3"), "logits", OnnxMl.AttributeProto.newBuilder().setName("transB")
+        .setI(1).setType(OnnxMl.AttributeProto.AttributeType.INT).build()));
+    g.addInput(info("x", -1, 3, 32, 32)).addOutput(info("logits", -1, 10));
+    OnnxMl.ModelProto m = OnnxMl.ModelProto.newBuilder().setIrVersion(8).setProducerName("lcnn-test")
+        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).setGraph(g).build();
+    return OnnxModelFile.parse(Path.of(g.getName() + ".onnx"), m.toByteArray());
+  }
+
   static LabeledData data() {
     Random r = new Random(7);
     float[] x = new float[SAMPLES * 3 * 32 * 32];
@@ -96,35 +127,40 @@ class HybridOracleTest {
 
   @Test
   void hybridGradientsAreWithinOnePercentOfTheExactOnesPerSample() throws Exception {
+    double worst = hybridVsExact(cnn("Celu"), cnn("Elu"), "diagonal");
+    System.out.printf("Celu vs Elu: hybrid vs exact gradients, max relative l2 error %.2e%n", worst);
+    assertTrue(worst < 1e-2, "relative error " + worst);
+  }
+
+  @Test
+  void aNodeWithASparseJacobianIsColouredAndItsGradientsAreWithinOnePercent() throws Exception {
+    double worst = hybridVsExact(pooled(true), pooled(false), "sparse Jacobian, 8 evaluations");
+    System.out.printf("LpPool vs Sqrt(4·AveragePool(x²)): hybrid vs exact gradients, max relative l2 error %.2e%n", worst);
+    assertTrue(worst < 1e-2, "relative error " + worst);
+  }
+
+  private static double hybridVsExact(OnnxModelFile unsupported, OnnxModelFile twin, String structure) throws Exception {
     var runtime = io.lcnn.auditor.runtime.OrtRuntime.cpu(2);
     LabeledData d = data();
-    float[] ref;
-    try (var exact = new ExactOracleFactory().create(cnn("Elu"), runtime, io.lcnn.auditor.model.OutputKind.LOGITS)) {
-      ref = exact.gradient().gradient(d.inputs(), d.labels()).gradient().data();
+    FloatTensor ref;
+    try (var exact = new ExactOracleFactory().create(twin, runtime, io.lcnn.auditor.model.OutputKind.LOGITS)) {
+      ref = exact.gradient().gradient(d.inputs(), d.labels()).gradient();
     }
     io.lcnn.auditor.diff.UnsupportedOpsException refusal = org.junit.jupiter.api.Assertions.assertThrows(
         io.lcnn.auditor.diff.UnsupportedOpsException.class, () -> io.lcnn.auditor.oracle.ExactOracles.create(
-            cnn("Celu"), runtime, io.lcnn.auditor.model.OutputKind.LOGITS));
-    HybridOracleFactory f = HybridOracleFactory.create(cnn("Celu"), runtime, io.lcnn.auditor.model.OutputKind.LOGITS,
-        refusal);
-    float[] g;
+            unsupported, runtime, io.lcnn.auditor.model.OutputKind.LOGITS));
+    HybridOracleFactory f = HybridOracleFactory.create(unsupported, runtime, io.lcnn.auditor.model.OutputKind.LOGITS,
+        refusal, io.lcnn.auditor.oracle.FiniteDifferenceHvpOracle.DEFAULT_RELATIVE_STEP_OVER_FINITE_DIFFERENCES);
+    assertTrue(f.reason().contains(structure), f.reason());
+    FloatTensor g;
     try (var o = f.oracles()) {
-      g = o.gradient().gradient(d.inputs(), d.labels()).gradient().data();
+      g = o.gradient().gradient(d.inputs(), d.labels()).gradient();
     }
-    int n = 3 * 32 * 32;
     double worst = 0;
     for (int i = 0; i < SAMPLES; i++) {
-      double num = 0;
-      double den = 0;
-      for (int j = 0; j < n; j++) {
-        double diff = g[i * n + j] - ref[i * n + j];
-        num += diff * diff;
-        den += (double) ref[i * n + j] * ref[i * n + j];
-      }
-      worst = Math.max(worst, Math.sqrt(num / den));
+      worst = Math.max(worst, io.lcnn.auditor.testing.ReferenceModel.relativeError(g, ref, i));
     }
-    System.out.printf("hybrid vs exact gradients: max relative l2 error %.2e%n", worst);
-    assertTrue(worst < 1e-2, "relative error " + worst);
+    return worst;
   }
 
   private static OnnxMl.TensorProto random(String name, Random r, double scale, long... dims) {
