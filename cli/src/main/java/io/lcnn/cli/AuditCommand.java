@@ -251,7 +251,7 @@ public final class AuditCommand implements Subcommand {
   private static AuditResult withGate(AuditResult r, List<GateOutcome> gate) {
     return new AuditResult(r.schemaVersion(), r.tool(), r.createdAt(), r.model(), r.settings(), r.splits(),
         r.trainTestDiscrepancy(), r.selfCheck(), r.attacks(), r.gradientStability(), r.maskingChecks(),
-        r.artifacts(), gate);
+        r.artifacts(), gate, r.curvatureBound(), r.spectrum());
   }
 
   private AuditData data() {

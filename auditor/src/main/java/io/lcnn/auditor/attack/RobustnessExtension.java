@@ -68,6 +68,7 @@ public final class RobustnessExtension implements AuditExtension {
         m.metadata());
     return new AuditResult(result.schemaVersion(), result.tool(), result.createdAt(), withRange, withAttack,
         result.splits(), result.trainTestDiscrepancy(), result.selfCheck(), r.attacks(), r.gradientStability(),
-        r.maskingChecks(), r.gallery() != null ? r.gallery() : result.artifacts(), result.gate());
+        r.maskingChecks(), r.gallery() != null ? r.gallery() : result.artifacts(), result.gate(),
+        result.curvatureBound(), result.spectrum());
   }
 }

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param maskingChecks gradient-masking checks; null when not run
  * @param artifacts arrays saved next to audit.json for the report (paths relative to it)
  * @param gate gate rule outcomes when a policy was applied; null otherwise
+ * @param curvatureBound the data-free bound of Theorem 1 (docs/geometry.md); null when not computed
+ * @param spectrum per-sample Hessian eigenvalues and the spectral density; null when not requested
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AuditResult(
@@ -36,7 +38,24 @@ public record AuditResult(
     GradientStability gradientStability,
     List<MaskingCheck> maskingChecks,
     Artifacts artifacts,
-    List<GateOutcome> gate) {
+    List<GateOutcome> gate,
+    io.lcnn.auditor.bound.BoundReport curvatureBound,
+    HessianSpectrum spectrum) {
+
+  /** A result without the curvature bound and the spectrum. */
+  public AuditResult(int schemaVersion, String tool, String createdAt, ModelInfo model, AuditSettings settings,
+      Map<String, SplitResult> splits, Discrepancy trainTestDiscrepancy, SelfCheck selfCheck, AttackResults attacks,
+      GradientStability gradientStability, List<MaskingCheck> maskingChecks, Artifacts artifacts,
+      List<GateOutcome> gate) {
+    this(schemaVersion, tool, createdAt, model, settings, splits, trainTestDiscrepancy, selfCheck, attacks,
+        gradientStability, maskingChecks, artifacts, gate, null, null);
+  }
+
+  /** A copy with the curvature bound and the spectrum set. */
+  public AuditResult withGeometry(io.lcnn.auditor.bound.BoundReport bound, HessianSpectrum hessianSpectrum) {
+    return new AuditResult(schemaVersion, tool, createdAt, model, settings, splits, trainTestDiscrepancy, selfCheck,
+        attacks, gradientStability, maskingChecks, artifacts, gate, bound, hessianSpectrum);
+  }
 
   /** The schema version this code writes and reads. */
   public static final int SCHEMA_VERSION = 1;
