@@ -143,6 +143,27 @@ public final class AuditCommand implements Subcommand {
   @Parameter(names = "--dump-hvp", description = "Write H·v for the --hvp-probe directions to this .npy")
   private String dumpHvp;
 
+  @Parameter(names = "--no-bound", description = "Skip the data-free curvature bound of Theorem 1 (see lcnn bound)")
+  private boolean noBound;
+
+  @Parameter(names = "--eigen-k", description = "Per test sample: the K Hessian eigenvalues of largest magnitude, and the most negative and most positive ones (0: off)")
+  private int eigenK = 0;
+
+  @Parameter(names = "--spectrum", description = "Estimate the Hessian's eigenvalue density by stochastic Lanczos quadrature")
+  private boolean spectrum;
+
+  @Parameter(names = "--spectrum-samples", description = "First test samples of --eigen-k and --spectrum")
+  private int spectrumSamples = io.lcnn.auditor.audit.SpectrumSettings.DEFAULT_SAMPLES;
+
+  @Parameter(names = "--spectrum-probes", description = "SLQ start vectors (Rademacher) per sample")
+  private int spectrumProbes = io.lcnn.auditor.geometry.SpectrumMeter.DEFAULT_PROBES;
+
+  @Parameter(names = "--spectrum-steps", description = "Lanczos steps per SLQ start vector")
+  private int spectrumSteps = io.lcnn.auditor.geometry.SpectrumMeter.DEFAULT_SLQ_STEPS;
+
+  @Parameter(names = "--spectrum-kernel", description = "Gaussian kernel width of the density, in eigenvalue units (0: 1% of the range)")
+  private double spectrumKernel = 0;
+
   @Override
   public String name() {
     return "audit";
@@ -180,7 +201,8 @@ public final class AuditCommand implements Subcommand {
     }
     List<AuditExtension> extensions;
     try {
-      extensions = robustness();
+      extensions = new java.util.ArrayList<>(robustness());
+      extensions.addAll(geometryExtensions());
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
@@ -246,6 +268,20 @@ public final class AuditCommand implements Subcommand {
       s = s.withSaveAdversarial(Path.of(saveAdversarial));
     }
     return List.of(new RobustnessExtension(s, Path.of(out), attackProgress::advance));
+  }
+
+  private List<AuditExtension> geometryExtensions() {
+    List<AuditExtension> out = new java.util.ArrayList<>();
+    if (!noBound) {
+      out.add(new io.lcnn.auditor.audit.CurvatureBoundExtension());
+    }
+    var s = new io.lcnn.auditor.audit.SpectrumSettings(eigenK, spectrum, spectrumSamples,
+        io.lcnn.auditor.geometry.SpectrumMeter.DEFAULT_MAX_STEPS, io.lcnn.auditor.geometry.SpectrumMeter.DEFAULT_TOLERANCE,
+        spectrumProbes, spectrumSteps, spectrumKernel);
+    if (s.enabled()) {
+      out.add(new io.lcnn.auditor.audit.SpectrumExtension(s));
+    }
+    return out;
   }
 
   private static AuditResult withGate(AuditResult r, List<GateOutcome> gate) {

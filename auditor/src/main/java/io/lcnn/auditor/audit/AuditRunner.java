@@ -109,7 +109,8 @@ public final class AuditRunner {
       if (train != null) {
         SplitResult tr = measure("train", meter, train, options.seed() + 0x9E3779B97F4A7C15L, null);
         splits.put("train", tr);
-        discrepancy = SplitStatistics.discrepancy(splits.get("test").summary(), tr.summary());
+        discrepancy = SplitStatistics.discrepancy(
+            splits.get("test").summary(), tr.summary(), splits.get("test").samples(), tr.samples(), options.seed());
       }
       SelfCheck selfCheck = null;
       if (options.selfCheckSamples() > 0) {

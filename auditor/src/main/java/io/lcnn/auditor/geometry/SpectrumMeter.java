@@ -130,7 +130,7 @@ public final class SpectrumMeter {
     double[] weights = all.stream().mapToDouble(r -> r[1]).toArray();
     double lo = nodes[0];
     double hi = nodes[nodes.length - 1];
-    double sigma = kernelWidth > 0 ? kernelWidth : Math.max(0.01 * (hi - lo), 1e-12);
+    double sigma = kernelWidth(nodes, kernelWidth);
     double[] grid = new double[GRID];
     double[] values = new double[GRID];
     double from = lo - 3 * sigma;
@@ -151,6 +151,11 @@ public final class SpectrumMeter {
       m2 += weights[k] * nodes[k] * nodes[k];
     }
     return new HessianSpectrum.SpectralDensity(grid, values, new double[] {m1, m2}, nodes, weights);
+  }
+
+  /** The kernel width: {@code requested} when positive, else 1% of the range of the sorted nodes. */
+  public static double kernelWidth(double[] sortedNodes, double requested) {
+    return requested > 0 ? requested : Math.max(0.01 * (sortedNodes[sortedNodes.length - 1] - sortedNodes[0]), 1e-12);
   }
 
   /** The k values of largest magnitude, largest first (fewer when there are fewer values). */
