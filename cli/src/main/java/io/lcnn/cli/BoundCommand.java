@@ -108,8 +108,9 @@ public final class BoundCommand implements Subcommand {
     }
     if (r.lcnnMetadata() != null) {
       sb.append("lcnn metadata: β ").append(r.lcnnMetadata().betasMatch() ? "match" : "DO NOT match")
-          .append(" the graph ").append(r.lcnnMetadata().betasGraph()).append("; γ ")
-          .append(r.lcnnMetadata().gammasHold() ? "bound" : "DO NOT bound")
+          .append(" the graph ").append(r.lcnnMetadata().betasGraph()).append("; ")
+          .append(r.lcnnMetadata().gammasMetadata().isEmpty() ? "no γ in the metadata (plain batch norm)"
+              : r.lcnnMetadata().gammasHold() ? "γ " + r.lcnnMetadata().gammasMetadata() + " bound" : "γ DO NOT bound")
           .append(" the batch-norm scales ").append(r.lcnnMetadata().batchNormMaxScales()).append('\n');
     }
     return sb.toString();

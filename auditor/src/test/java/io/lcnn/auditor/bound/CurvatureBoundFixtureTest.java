@@ -27,7 +27,7 @@ class CurvatureBoundFixtureTest {
   void boundsAreAtLeastEveryMeasuredSample(String name) {
     ReferenceModel ref = ReferenceModel.named(name);
     OnnxModelFile model = ref.model();
-    BoundReport r = new CurvatureBound(OrtRuntime.cpu(1), 0).compute(model, OutputKind.detect(model));
+    BoundReport r = new CurvatureBound(OrtRuntime.cpu(1), 500, 1e-4, 0).compute(model, OutputKind.detect(model));
     assertNull(r.noBound(), () -> String.valueOf(r.noBound()));
     double c = max(ref, "curvature");
     double h = max(ref, "hessian_spectral_norm");
@@ -41,7 +41,7 @@ class CurvatureBoundFixtureTest {
   @CsvSource({"cnn_relu_maxpool_bn, Relu", "resnet_softplus, Add"})
   void unsupportedGraphsHaveNoBoundNamingTheNode(String name, String op) {
     OnnxModelFile model = ReferenceModel.named(name).model();
-    BoundReport r = new CurvatureBound(OrtRuntime.cpu(1), 0).compute(model, OutputKind.detect(model));
+    BoundReport r = new CurvatureBound(OrtRuntime.cpu(1), 500, 1e-4, 0).compute(model, OutputKind.detect(model));
     assertNull(r.curvatureBound());
     assertNull(r.hessianNormBound());
     assertNotNull(r.noBound());
