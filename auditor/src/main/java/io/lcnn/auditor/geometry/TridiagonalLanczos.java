@@ -56,7 +56,7 @@ final class TridiagonalLanczos implements KrylovDriver.SampleIteration {
     beta[j] = KrylovDriver.norm(w);
     steps = j + 1;
     eig = null;
-    if (steps >= maxSteps || beta[j] <= 1e-12 * Math.abs(alpha[j]) || beta[j] == 0 || steps >= 2 && rule.converged(this)) {
+    if (steps >= maxSteps || beta[j] <= 1e-12 * Math.abs(alpha[j]) || beta[j] == 0 || rule.converged(this)) {
       return true;
     }
     KrylovDriver.scale(w, 1 / beta[j]);
