@@ -46,7 +46,7 @@ public final class Main {
   /** All subcommands, in the order --help lists them. */
   static List<Subcommand> subcommands() {
     return List.of(new DemoCommand(), new TrainCommand(), new ExportCommand(), new AuditCommand(), new ReportCommand(),
-        new GateCommand(), new TrainBenchCommand());
+        new GateCommand(), new TrainBenchCommand(), new BoundCommand());
   }
 
   /** Runs the command line and exits with its code. */

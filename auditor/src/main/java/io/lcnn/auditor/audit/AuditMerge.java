@@ -66,7 +66,8 @@ public final class AuditMerge {
       splits.put(e.getKey(), new SplitResult(samples, SplitStatistics.summarize(samples)));
     }
     Discrepancy discrepancy = splits.containsKey("train")
-        ? SplitStatistics.discrepancy(splits.get("test").summary(), splits.get("train").summary()) : null;
+        ? SplitStatistics.discrepancy(splits.get("test").summary(), splits.get("train").summary(),
+            splits.get("test").samples(), splits.get("train").samples(), plan.options().seed()) : null;
     List<ShardResult> test = bySplit.getOrDefault("test", List.of());
     RobustnessSamples rs = null;
     RobustnessReport report = null;

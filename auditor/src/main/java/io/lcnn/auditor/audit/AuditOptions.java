@@ -114,11 +114,35 @@ public final class AuditOptions implements Serializable {
   public static final AuditOption<String> SAVE_ADVERSARIAL = AuditOption.text("saveAdversarial", "--save-adversarial",
       null, "Write the worst-case adversarial inputs per ε (eps_<ε>.npy) into this folder");
 
+  /** Skip the data-free curvature bound. */
+  public static final AuditOption<Boolean> NO_BOUND = AuditOption.flagSwitch("noBound", "--no-bound",
+      "Skip the data-free curvature bound of Theorem 1 (see lcnn bound)");
+  /** Hessian eigenvalues of largest magnitude per sample (0: off). */
+  public static final AuditOption<Integer> EIGEN_K = AuditOption.integer("eigenK", "--eigen-k", 0,
+      "Per test sample: the K Hessian eigenvalues of largest magnitude, and the most negative and most positive ones"
+          + " (0: off)", 0);
+  /** Estimate the Hessian's eigenvalue density. */
+  public static final AuditOption<Boolean> SPECTRUM = AuditOption.flagSwitch("spectrum", "--spectrum",
+      "Estimate the Hessian's eigenvalue density by stochastic Lanczos quadrature");
+  /** First test samples of the spectrum stage. */
+  public static final AuditOption<Integer> SPECTRUM_SAMPLES = AuditOption.integer("spectrumSamples",
+      "--spectrum-samples", SpectrumSettings.DEFAULT_SAMPLES, "First test samples of --eigen-k and --spectrum", 1);
+  /** SLQ start vectors per sample. */
+  public static final AuditOption<Integer> SPECTRUM_PROBES = AuditOption.integer("spectrumProbes", "--spectrum-probes",
+      io.lcnn.auditor.geometry.SpectrumMeter.DEFAULT_PROBES, "SLQ start vectors (Rademacher) per sample", 1);
+  /** Lanczos steps per SLQ start vector. */
+  public static final AuditOption<Integer> SPECTRUM_STEPS = AuditOption.integer("spectrumSteps", "--spectrum-steps",
+      io.lcnn.auditor.geometry.SpectrumMeter.DEFAULT_SLQ_STEPS, "Lanczos steps per SLQ start vector", 2);
+  /** Gaussian kernel width of the density. */
+  public static final AuditOption<Double> SPECTRUM_KERNEL = AuditOption.real("spectrumKernel", "--spectrum-kernel", 0.0,
+      "Gaussian kernel width of the density, in eigenvalue units (0: 1% of the range)", v -> v >= 0, "≥ 0");
+
   /** Every audit option, in {@code --help} order. */
   public static final List<AuditOption<?>> ALL = List.of(
       DEVICE, WORKERS, THREADS, BATCH_SIZE, EPSILON, EIGEN, EIGEN_ITERS, EIGEN_TOL, OUTPUT, OUTPUT_NAME, MAX_SAMPLES, SEED, GRADIENTS,
       FD_STEP, FD_HVP_STEP, SELF_CHECK_SAMPLES, FD_ROWS_PER_CALL, ATTACK, PGD_EPS, PGD_STEPS, PGD_RESTARTS, INPUT_RANGE,
-      STABILITY_RADII, NOISE, SAVE_ADVERSARIAL);
+      STABILITY_RADII, NOISE, SAVE_ADVERSARIAL, NO_BOUND, EIGEN_K, SPECTRUM, SPECTRUM_SAMPLES, SPECTRUM_PROBES,
+      SPECTRUM_STEPS, SPECTRUM_KERNEL);
 
   private final OptionValues values;
 
@@ -272,6 +296,26 @@ public final class AuditOptions implements Serializable {
       s = s.withSaveAdversarial(Path.of(get(SAVE_ADVERSARIAL)));
     }
     return s;
+  }
+
+  /** The settings of the Hessian spectrum stage. */
+  public SpectrumSettings spectrum() {
+    return new SpectrumSettings(get(EIGEN_K), get(SPECTRUM), get(SPECTRUM_SAMPLES),
+        io.lcnn.auditor.geometry.SpectrumMeter.DEFAULT_MAX_STEPS, io.lcnn.auditor.geometry.SpectrumMeter.DEFAULT_TOLERANCE,
+        get(SPECTRUM_PROBES), get(SPECTRUM_STEPS), get(SPECTRUM_KERNEL));
+  }
+
+  /** The stages after the merge that these options ask for: the curvature bound and the spectrum. */
+  public java.util.List<AuditExtension> geometryStages() {
+    java.util.List<AuditExtension> out = new java.util.ArrayList<>();
+    if (!get(NO_BOUND)) {
+      out.add(new CurvatureBoundExtension());
+    }
+    SpectrumSettings s = spectrum();
+    if (s.enabled()) {
+      out.add(new SpectrumExtension(s));
+    }
+    return out;
   }
 
   /** The eigen-solver these options name, with the solver's default cap when 0 is given. */

@@ -53,7 +53,8 @@ public final class AuditRunner {
   /**
    * @param options settings
    * @param exactFactory maker of the exact oracles (normally {@link ExactOracleFactory})
-   * @param extensions further stages after the merge, in order; they run on one worker's oracles
+   * @param extensions further stages after the merge, in order, run after the curvature-bound and spectrum stages
+   *     the options ask for; they run on one worker's oracles
    * @param notices where one-line notices (fallbacks, device) go
    * @param progress progress of the audit, in samples
    * @param tool tool name and version recorded in audit.json
@@ -67,7 +68,9 @@ public final class AuditRunner {
       String tool) {
     this.options = options;
     this.exactFactory = exactFactory;
-    this.extensions = List.copyOf(extensions);
+    List<AuditExtension> all = new ArrayList<>(options.geometryStages());
+    all.addAll(extensions);
+    this.extensions = List.copyOf(all);
     this.notices = notices;
     this.progress = progress;
     this.tool = tool;

@@ -1,10 +1,5 @@
 package io.lcnn.auditor.geometry;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import org.apache.commons.math3.linear.EigenDecomposition;
-
 /**
  * Lanczos iteration with full reorthogonalization for the eigenvalue of largest magnitude of
  * each sample's (symmetric, indefinite) input Hessian. After step j the tridiagonal matrix T_j
@@ -33,79 +28,6 @@ public final class Lanczos extends KrylovSolver {
 
   @Override
   KrylovDriver.SampleIteration start(double[] start) {
-    return new State(start);
-  }
-
-  private final class State implements KrylovDriver.SampleIteration {
-    private final List<double[]> basis = new ArrayList<>();
-    private final double[] alpha = new double[maxIterations];
-    private final double[] beta = new double[maxIterations];
-    private final int dimension;
-    private int steps;
-    private double theta;
-    private double residual;
-
-    State(double[] start) {
-      basis.add(start);
-      dimension = start.length;
-    }
-
-    @Override
-    public double[] vector() {
-      return basis.get(basis.size() - 1);
-    }
-
-    @Override
-    public boolean accept(double[] w) {
-      int j = steps;
-      double[] q = vector();
-      alpha[j] = KrylovDriver.dot(w, q);
-      KrylovDriver.subtract(w, alpha[j], q);
-      if (j > 0) {
-        KrylovDriver.subtract(w, beta[j - 1], basis.get(j - 1));
-      }
-      for (int pass = 0; pass < 2; pass++) {
-        for (double[] b : basis) {
-          KrylovDriver.subtract(w, KrylovDriver.dot(w, b), b);
-        }
-      }
-      beta[j] = KrylovDriver.norm(w);
-      steps = j + 1;
-      ritz();
-      boolean converged = theta == 0 ? beta[j] == 0 : residual <= tolerance;
-      if (converged || steps >= maxIterations || steps >= dimension || beta[j] == 0) {
-        return true;
-      }
-      KrylovDriver.scale(w, 1 / beta[j]);
-      basis.add(w);
-      return false;
-    }
-
-    private void ritz() {
-      int m = steps;
-      double[] main = Arrays.copyOf(alpha, m);
-      double[] off = Arrays.copyOf(beta, m - 1);
-      if (m == 1) {
-        theta = main[0];
-        residual = theta == 0 ? 0 : beta[0] / Math.abs(theta);
-        return;
-      }
-      EigenDecomposition eig = new EigenDecomposition(main, off);
-      double[] values = eig.getRealEigenvalues();
-      int best = 0;
-      for (int k = 1; k < values.length; k++) {
-        if (Math.abs(values[k]) > Math.abs(values[best])) {
-          best = k;
-        }
-      }
-      theta = values[best];
-      double last = eig.getEigenvector(best).getEntry(m - 1);
-      residual = theta == 0 ? 0 : beta[m - 1] * Math.abs(last) / Math.abs(theta);
-    }
-
-    @Override
-    public EigenEstimate estimate() {
-      return new EigenEstimate(Math.abs(theta), theta, steps, residual);
-    }
+    return new TridiagonalLanczos(start, maxIterations, run -> run.estimate().residual() <= tolerance);
   }
 }

@@ -34,6 +34,18 @@ public final class SplitStatistics {
         relative(test.curvature().mean(), train.curvature().mean()));
   }
 
+  /**
+   * Table 3's discrepancy of two splits' samples with its bootstrap intervals and Mann–Whitney
+   * tests ({@link Bootstrap} with its defaults and the given seed).
+   */
+  public static Discrepancy discrepancy(
+      SplitSummary test, SplitSummary train, List<SampleGeometry> testSamples, List<SampleGeometry> trainSamples,
+      long seed) {
+    Discrepancy bare = discrepancy(test, train);
+    return new Discrepancy(bare.gradNorm(), bare.hessianSpectralNorm(), bare.curvature(),
+        new Bootstrap(Bootstrap.DEFAULT_RESAMPLES, Bootstrap.DEFAULT_LEVEL, seed).discrepancy(testSamples, trainSamples));
+  }
+
   /** |(test − train) / test|. */
   public static double relative(double test, double train) {
     return Math.abs((test - train) / test);

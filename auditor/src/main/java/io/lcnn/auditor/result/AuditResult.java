@@ -22,6 +22,8 @@ import java.util.Map;
  * @param artifacts arrays saved next to audit.json for the report (paths relative to it)
  * @param gate gate rule outcomes when a policy was applied; null otherwise
  * @param provenance versions, execution engine and file digests; null in files written before it existed
+ * @param curvatureBound the data-free bound of Theorem 1 (docs/geometry.md); null when not computed
+ * @param spectrum per-sample Hessian eigenvalues and the spectral density; null when not requested
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AuditResult(
@@ -38,9 +40,11 @@ public record AuditResult(
     List<MaskingCheck> maskingChecks,
     Artifacts artifacts,
     List<GateOutcome> gate,
-    Provenance provenance) {
+    Provenance provenance,
+    io.lcnn.auditor.bound.BoundReport curvatureBound,
+    HessianSpectrum spectrum) {
 
-  /** A result without provenance (as written before it was recorded). */
+  /** A result without provenance, curvature bound and spectrum (as written before they existed). */
   public AuditResult(
       int schemaVersion,
       String tool,
@@ -56,13 +60,39 @@ public record AuditResult(
       Artifacts artifacts,
       List<GateOutcome> gate) {
     this(schemaVersion, tool, createdAt, model, settings, splits, trainTestDiscrepancy, selfCheck, attacks,
-        gradientStability, maskingChecks, artifacts, gate, null);
+        gradientStability, maskingChecks, artifacts, gate, null, null, null);
+  }
+
+  /** A result with provenance but without curvature bound and spectrum. */
+  public AuditResult(
+      int schemaVersion,
+      String tool,
+      String createdAt,
+      ModelInfo model,
+      AuditSettings settings,
+      Map<String, SplitResult> splits,
+      Discrepancy trainTestDiscrepancy,
+      SelfCheck selfCheck,
+      AttackResults attacks,
+      GradientStability gradientStability,
+      List<MaskingCheck> maskingChecks,
+      Artifacts artifacts,
+      List<GateOutcome> gate,
+      Provenance provenance) {
+    this(schemaVersion, tool, createdAt, model, settings, splits, trainTestDiscrepancy, selfCheck, attacks,
+        gradientStability, maskingChecks, artifacts, gate, provenance, null, null);
   }
 
   /** A copy with the given gate outcomes. */
   public AuditResult withGate(List<GateOutcome> outcomes) {
     return new AuditResult(schemaVersion, tool, createdAt, model, settings, splits, trainTestDiscrepancy, selfCheck,
-        attacks, gradientStability, maskingChecks, artifacts, outcomes, provenance);
+        attacks, gradientStability, maskingChecks, artifacts, outcomes, provenance, curvatureBound, spectrum);
+  }
+
+  /** A copy with the curvature bound and the spectrum set. */
+  public AuditResult withGeometry(io.lcnn.auditor.bound.BoundReport bound, HessianSpectrum hessianSpectrum) {
+    return new AuditResult(schemaVersion, tool, createdAt, model, settings, splits, trainTestDiscrepancy, selfCheck,
+        attacks, gradientStability, maskingChecks, artifacts, gate, provenance, bound, hessianSpectrum);
   }
 
   /** The schema version this code writes and reads. */

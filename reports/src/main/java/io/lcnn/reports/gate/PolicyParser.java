@@ -81,7 +81,7 @@ public final class PolicyParser {
         }
         case "max-discrepancy" -> {
           for (Map.Entry<String, Double> e : numberMap(root, key).entrySet()) {
-            rules.add(field(key + "." + e.getKey(), () -> new MaxDiscrepancyRule(Quantity.parse(e.getKey()), e.getValue())));
+            rules.add(field(key + "." + e.getKey(), () -> MaxDiscrepancyRule.parse(e.getKey(), e.getValue())));
           }
         }
         case "require-exact" -> {
@@ -128,10 +128,13 @@ public final class PolicyParser {
     return flag("--min-robust-accuracy", () -> new MinRobustAccuracyRule(parseNumber(kv[0]), parseNumber(kv[1])));
   }
 
-  /** A rule from a {@code --max-discrepancy} flag value: {@code quantity=limit}, e.g. {@code curvature=0.1}. */
+  /**
+   * A rule from a {@code --max-discrepancy} flag value: {@code quantity=limit}, e.g. {@code curvature=0.1}, or
+   * {@code curvature:upper=0.1} for the upper end of the bootstrap interval.
+   */
   public static GateRule discrepancy(String spec) {
     String[] kv = keyValue("--max-discrepancy", spec);
-    return flag("--max-discrepancy", () -> new MaxDiscrepancyRule(Quantity.parse(kv[0]), parseNumber(kv[1])));
+    return flag("--max-discrepancy", () -> MaxDiscrepancyRule.parse(kv[0], parseNumber(kv[1])));
   }
 
   /** A plain number from a flag, e.g. {@code --min-accuracy 0.85}. */

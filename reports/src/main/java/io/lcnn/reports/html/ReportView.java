@@ -89,9 +89,19 @@ public final class ReportView {
    * @param stabilityTables per model stability figures
    * @param robustness robust accuracy chart, or null when not run
    * @param generator tool name and version for the footer
+   * @param geometry the curvature bound and the Hessian spectrum (docs/geometry.md)
    */
   public record Page(
       String title, String subtitle, Verdict verdict, List<ModelView> models, Table table1, Table table2,
       Table table3, List<Chart> distributions, Chart stability, List<Table> stabilityTables, Chart robustness,
-      String generator) {}
+      String generator, Geometry geometry) {}
+
+  /**
+   * The curvature-bound section.
+   *
+   * @param bounds per model: the data-free bounds next to the measured maxima, or null when no audit has a bound
+   * @param spectra per model: extreme eigenvalues and SLQ moments, or null when no audit has a spectrum
+   * @param densities one SLQ density chart per model that has one
+   */
+  public record Geometry(Table bounds, Table spectra, List<Chart> densities) {}
 }
