@@ -64,13 +64,12 @@ public final class BoundCommand implements Subcommand {
     if (powerIters < 1 || !(powerTol > 0)) {
       throw new CliException("--power-iters must be ≥ 1 and --power-tol > 0");
     }
-    OutputKind kind;
     OnnxModelFile m = OnnxModelFile.load(Path.of(model));
-    switch (output) {
-      case "auto" -> kind = OutputKind.detect(m);
-      case "logits" -> kind = OutputKind.LOGITS;
-      case "probabilities" -> kind = OutputKind.PROBABILITIES;
-      default -> throw new CliException("--output must be auto, logits or probabilities, not '" + output + "'");
+    OutputKind kind;
+    try {
+      kind = OutputKind.resolve(output, m);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage());
     }
     BoundReport r = new CurvatureBound(new OrtRuntime(Device.CPU, threads, System.err), powerIters, powerTol, seed)
         .compute(m, kind);

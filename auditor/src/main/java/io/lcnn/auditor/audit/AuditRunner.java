@@ -319,11 +319,7 @@ public final class AuditRunner {
   }
 
   private OutputKind resolveKind(OnnxModelFile model) {
-    return switch (options.outputKind()) {
-      case "logits" -> OutputKind.LOGITS;
-      case "probabilities" -> OutputKind.PROBABILITIES;
-      default -> OutputKind.detect(model);
-    };
+    return OutputKind.resolve(options.outputKind(), model);
   }
 
   private static int numClasses(OnnxModelFile model, OnnxModelFunction forward, LabeledData test) {

@@ -40,7 +40,7 @@ public final class CurvatureBound {
     OnnxMl.ModelProto proto = model.proto();
     TensorFacts facts = ShapeProbe.probe(proto, model.path().getFileName().toString());
     LayerChain chain = ChainReader.read(proto.getGraph(), model.inputName(), model.outputName(), kind, facts);
-    int classes = classes(chain, facts, model.outputName());
+    int classes = classes(facts, model.outputName());
     List<Unit> units = new ArrayList<>();
     for (int k = 0; k < chain.linear().size(); k++) {
       LayerChain.LinearStage s = chain.linear().get(k);
@@ -105,7 +105,7 @@ public final class CurvatureBound {
   private record Unit(String kind, String name, List<String> ops, long size, double lipschitz, Double curvature,
       double secondDerivative, Double beta, Integer powerIterations) {}
 
-  private static int classes(LayerChain chain, TensorFacts facts, String output) {
+  private static int classes(TensorFacts facts, String output) {
     long[] s = facts.shape(output);
     return s == null || s.length < 2 ? 0 : Math.toIntExact(s[s.length - 1]);
   }

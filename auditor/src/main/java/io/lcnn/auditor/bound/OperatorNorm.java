@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import io.lcnn.auditor.diff.DifferentiatedModel;
 import io.lcnn.auditor.diff.GraphDifferentiator;
 import io.lcnn.auditor.diff.TensorFacts;
+import io.lcnn.auditor.geometry.RandomVectors;
 import io.lcnn.auditor.runtime.OrtRuntime;
 import io.lcnn.auditor.runtime.TensorIO;
 import io.lcnn.datasets.FloatTensor;
@@ -72,7 +73,7 @@ public final class OperatorNorm {
       SplittableRandom rng = new SplittableRandom(seed);
       double[][] v = new double[STARTS][];
       for (int k = 0; k < STARTS; k++) {
-        v[k] = gaussianUnit(rng, d);
+        v[k] = RandomVectors.gaussianUnit(rng, d);
       }
       double previous = 0;
       for (int it = 1; ; it++) {
@@ -127,22 +128,6 @@ public final class OperatorNorm {
       }
     }
     return new FloatTensor(shape, out);
-  }
-
-  private static double[] gaussianUnit(SplittableRandom rng, int d) {
-    double[] v = new double[d];
-    double n2 = 0;
-    for (int j = 0; j < d; j++) {
-      double u1 = 1.0 - rng.nextDouble();
-      double u2 = rng.nextDouble();
-      v[j] = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-      n2 += v[j] * v[j];
-    }
-    double n = Math.sqrt(n2);
-    for (int j = 0; j < d; j++) {
-      v[j] /= n;
-    }
-    return v;
   }
 
   /**

@@ -60,17 +60,9 @@ final class KrylovDriver {
     return out;
   }
 
-  /** A Gaussian random unit vector of dimension {@code d}. */
+  /** A Gaussian random unit vector of dimension {@code d} ({@link RandomVectors#gaussianUnit}). */
   static double[] randomUnit(SplittableRandom rng, int d) {
-    double[] v = new double[d];
-    for (int j = 0; j < d; j++) {
-      // Box–Muller from two uniforms
-      double u1 = 1.0 - rng.nextDouble();
-      double u2 = rng.nextDouble();
-      v[j] = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-    }
-    scale(v, 1 / norm(v));
-    return v;
+    return RandomVectors.gaussianUnit(rng, d);
   }
 
   static double dot(double[] a, double[] b) {

@@ -17,4 +17,19 @@ public enum OutputKind {
   public static OutputKind detect(OnnxModelFile model) {
     return model.endsInSoftmax() ? PROBABILITIES : LOGITS;
   }
+
+  /**
+   * The kind a {@code --output} choice names: {@code "logits"}, {@code "probabilities"}, or
+   * {@code "auto"} ({@link #detect}).
+   *
+   * @throws IllegalArgumentException for any other word
+   */
+  public static OutputKind resolve(String choice, OnnxModelFile model) {
+    return switch (choice) {
+      case "logits" -> LOGITS;
+      case "probabilities" -> PROBABILITIES;
+      case "auto" -> detect(model);
+      default -> throw new IllegalArgumentException("--output must be auto, logits or probabilities, not '" + choice + "'");
+    };
+  }
 }
