@@ -107,7 +107,7 @@ public final class AuditRunner {
     int workers = Math.max(1, Math.min(options.workers(), blocks(test) + (train == null ? 0 : blocks(train))));
     int threads = options.threadsFor(workers);
     OrtRuntime runtime = new OrtRuntime(options.device(), threads, notices);
-    OutputKind kind = resolveKind(model);
+    OutputKind kind = options.outputKind(model);
     int classes;
     try (OnnxModelFunction forward = new OnnxModelFunction(model, runtime, options.batchSize())) {
       classes = numClasses(model, forward, test);
@@ -270,14 +270,6 @@ public final class AuditRunner {
         }
       }
     }
-  }
-
-  private OutputKind resolveKind(OnnxModelFile model) {
-    return switch (options.outputKind()) {
-      case "logits" -> OutputKind.LOGITS;
-      case "probabilities" -> OutputKind.PROBABILITIES;
-      default -> OutputKind.detect(model);
-    };
   }
 
   private static int numClasses(OnnxModelFile model, OnnxModelFunction forward, LabeledData test) {
