@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * product, a default Lanczos solve (the Hessian spectral norm), and l2 PGD (10 steps, 1 restart,
  * ε = 0.5). The 1-worker and W-worker measurements alternate for several rounds and each column
  * is the median over rounds, so that a change of the machine's load during the run affects
- * both columns alike; the load average is printed before and after.
+ * both columns alike; the load average is printed before and after. The last two columns are the
+ * CPU time the worker threads got per wall-clock second (at most the number of workers): when
+ * two workers get well under 2 CPUs, the machine, not the audit, limited the ratio.
  *
  * <p>Run from the repository root after {@code mvn -B -q -pl benchmarks -am -DskipTests package}:
  *
@@ -56,7 +58,8 @@ public final class WorkerScalingBench {
     System.out.printf("cores: %d, batch %d, %.1f s per measurement, median of %d alternating rounds, "
         + "ONNX Runtime 1 intra-op thread per worker; load average %s%n",
         Runtime.getRuntime().availableProcessors(), BATCH, seconds, rounds, loadAverage());
-    System.out.printf("%-24s %-9s %14s %14s %7s%n", "model", "op", "1 worker /s", workers + " workers /s", "ratio");
+    System.out.printf("%-24s %-9s %14s %14s %7s %8s %8s%n", "model", "op", "1 worker /s", workers + " workers /s", "ratio",
+        "cpu 1", "cpu " + workers);
     for (String model : models) {
       Path dir = Path.of(System.getProperty("lcnn.fixtures", "fixtures")).resolve("torch-reference").resolve(model);
       OnnxModelFile m = OnnxModelFile.load(dir.resolve("model.onnx"));
@@ -72,13 +75,20 @@ public final class WorkerScalingBench {
         for (String op : OPS) {
           double[] ones = new double[rounds];
           double[] manys = new double[rounds];
+          double[] cpuOne = new double[rounds];
+          double[] cpuMany = new double[rounds];
           for (int r = 0; r < rounds; r++) {
-            ones[r] = measure(sets.subList(0, 1), op, x, y, v, seconds);
-            manys[r] = measure(sets, op, x, y, v, seconds);
+            double[] a = measure(sets.subList(0, 1), op, x, y, v, seconds);
+            double[] b = measure(sets, op, x, y, v, seconds);
+            ones[r] = a[0];
+            cpuOne[r] = a[1];
+            manys[r] = b[0];
+            cpuMany[r] = b[1];
           }
           double one = median(ones);
           double many = median(manys);
-          System.out.printf("%-24s %-9s %14.1f %14.1f %7.2f%n", model, op, one, many, many / one);
+          System.out.printf("%-24s %-9s %14.1f %14.1f %7.2f %8.2f %8.2f%n", model, op, one, many, many / one,
+              median(cpuOne), median(cpuMany));
         }
       } finally {
         sets.forEach(OracleSet::close);
@@ -113,10 +123,14 @@ public final class WorkerScalingBench {
     }
   }
 
-  /** Samples/s of all workers together: one warm-up call each, then {@code seconds} of calls. */
-  private static double measure(List<OracleSet> workers, String op, FloatTensor x, int[] y, FloatTensor v, double seconds)
+  /**
+   * Samples/s of all workers together, and the CPU the worker threads got (CPU seconds per wall
+   * second; W at most): one warm-up call each, then {@code seconds} of calls.
+   */
+  private static double[] measure(List<OracleSet> workers, String op, FloatTensor x, int[] y, FloatTensor v, double seconds)
       throws Exception {
     AtomicLong samples = new AtomicLong();
+    AtomicLong cpuNanos = new AtomicLong();
     CyclicBarrier start = new CyclicBarrier(workers.size() + 1);
     long[] window = new long[2];
     List<Thread> threads = new ArrayList<>();
@@ -126,11 +140,14 @@ public final class WorkerScalingBench {
         try {
           once(o, op, x, y, v);
           start.await();
+          var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+          long cpu0 = mx.getCurrentThreadCpuTime();
           long end = System.nanoTime() + duration;
           while (System.nanoTime() < end) {
             once(o, op, x, y, v);
             samples.addAndGet(x.batchSize());
           }
+          cpuNanos.addAndGet(mx.getCurrentThreadCpuTime() - cpu0);
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
@@ -144,6 +161,7 @@ public final class WorkerScalingBench {
       t.join();
     }
     window[1] = System.nanoTime();
-    return samples.get() / ((window[1] - window[0]) / 1e9);
+    double wall = (window[1] - window[0]) / 1e9;
+    return new double[] {samples.get() / wall, cpuNanos.get() / 1e9 / wall};
   }
 }

@@ -244,6 +244,15 @@ public final class AuditOptions implements Serializable {
     return get(OUTPUT);
   }
 
+  /** What {@code model} outputs under these options: as given, or detected ({@code auto}: a final Softmax). */
+  public io.lcnn.auditor.model.OutputKind outputKind(io.lcnn.auditor.model.OnnxModelFile model) {
+    return switch (outputKind()) {
+      case "logits" -> io.lcnn.auditor.model.OutputKind.LOGITS;
+      case "probabilities" -> io.lcnn.auditor.model.OutputKind.PROBABILITIES;
+      default -> io.lcnn.auditor.model.OutputKind.detect(model);
+    };
+  }
+
   /** Exact, finite-difference, or exact with fallback. */
   public GradientMode gradients() {
     return GradientMode.parse(get(GRADIENTS));

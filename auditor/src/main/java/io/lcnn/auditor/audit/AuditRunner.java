@@ -128,7 +128,7 @@ public final class AuditRunner {
       adaptations.add(batchView.note());
     }
     adaptations.forEach(a -> notices.println("notice: " + a));
-    OutputKind kind = resolveKind(model);
+    OutputKind kind = options.outputKind(model);
     int classes;
     try (OnnxModelFunction forward = new OnnxModelFunction(model, runtime, options.batchSize())) {
       classes = numClasses(model, forward, test);
@@ -316,10 +316,6 @@ public final class AuditRunner {
         }
       }
     }
-  }
-
-  private OutputKind resolveKind(OnnxModelFile model) {
-    return OutputKind.resolve(options.outputKind(), model);
   }
 
   private static int numClasses(OnnxModelFile model, OnnxModelFunction forward, LabeledData test) {

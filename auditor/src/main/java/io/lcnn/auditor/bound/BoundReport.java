@@ -42,4 +42,13 @@ public record BoundReport(
 
   /** The formula of the curvature bound. */
   public static final String FORM = "sum_i n_i * C_i * prod_{j<i} L_j";
+
+  /**
+   * The report of a model whose chain could not be evaluated (e.g. ONNX Runtime cannot run a
+   * stage alone): no bound, with the reason.
+   */
+  public static BoundReport unavailable(String reason, int classes, double powerTolerance, long seed) {
+    return new BoundReport(FUNCTION, FORM, null, null, null, new NoBound("(graph)", "", reason), classes, List.of(), null,
+        powerTolerance, seed);
+  }
 }
