@@ -14,8 +14,10 @@ import io.lcnn.auditor.audit.AuditRunner;
 import io.lcnn.auditor.audit.ExactOracleFactory;
 import io.lcnn.auditor.audit.GradientMode;
 import io.lcnn.auditor.data.DatasetFiles;
+import io.lcnn.auditor.data.ImageFolder;
 import io.lcnn.auditor.geometry.Curvature;
 import io.lcnn.auditor.geometry.Lanczos;
+import io.lcnn.auditor.model.InputNormalization;
 import io.lcnn.auditor.model.OnnxModelFile;
 import io.lcnn.auditor.oracle.FiniteDifferenceGradientOracle;
 import io.lcnn.auditor.result.AuditJson;
@@ -44,11 +46,23 @@ public final class AuditCommand implements Subcommand {
   @Parameter(names = "--model", description = "The ONNX classifier (.onnx)")
   private String model;
 
-  @Parameter(names = "--inputs", description = "Test inputs: .npy float array [N, ...model input shape] or IDX images (.gz ok)")
+  @Parameter(names = "--inputs", description = "Test inputs: .npy float array [N, ...model input shape], IDX images (.gz ok), or a folder of PNG/JPEG images (class subfolders as labels, or --labels CSV)")
   private String inputs;
 
-  @Parameter(names = "--labels", description = "Test labels: .npy integer array [N] or IDX labels")
+  @Parameter(names = "--labels", description = "Test labels: .npy integer array [N] or IDX labels; with an image folder, an optional CSV of file,label lines")
   private String labels;
+
+  @Parameter(names = "--resize", description = "Image folders: resize to N (shorter side, aspect kept) or HxW before cropping")
+  private String resize;
+
+  @Parameter(names = "--center-crop", description = "Image folders: keep the central N x N (or HxW) pixels after resizing")
+  private String centerCrop;
+
+  @Parameter(names = "--mean", description = "Model preprocessing prepended to the graph as (x - mean)/std: per-channel means, comma-separated; every gradient, curvature and eps is then in pixel units of [0, 1]")
+  private String mean;
+
+  @Parameter(names = "--std", description = "Per-channel standard deviations of the prepended preprocessing (with --mean)")
+  private String std;
 
   @Parameter(names = "--train-inputs", description = "Training inputs (enables the train split and the train-test discrepancy)")
   private String trainInputs;
@@ -184,8 +198,8 @@ public final class AuditCommand implements Subcommand {
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
-    OnnxModelFile m = OnnxModelFile.load(Path.of(model));
-    AuditData data = data();
+    OnnxModelFile m = preprocessed(OnnxModelFile.load(Path.of(model)));
+    AuditData data = data(m);
     FloatTensor probe = hvpProbe == null ? null : Npy.readFloats(Path.of(hvpProbe));
     AuditRunner runner = new AuditRunner(
         options, new ExactOracleFactory(), extensions, System.err, ProgressBarListener.forConsole(), "lcnn " + Version.get());
@@ -254,7 +268,39 @@ public final class AuditCommand implements Subcommand {
         r.artifacts(), gate);
   }
 
-  private AuditData data() {
+  /** The model with --mean/--std prepended, or labelled as reading pixels when the inputs are images. */
+  private OnnxModelFile preprocessed(OnnxModelFile m) {
+    if ((mean == null) != (std == null)) {
+      throw new CliException("--mean and --std go together");
+    }
+    boolean images = inputs != null && ImageFolder.isImageFolder(Path.of(inputs));
+    if (!images && (resize != null || centerCrop != null)) {
+      throw new CliException("--resize and --center-crop apply to image folders given as --inputs");
+    }
+    String steps = (resize == null ? "" : "resize " + resize) + (resize != null && centerCrop != null ? ", " : "")
+        + (centerCrop == null ? "" : "center-crop " + centerCrop);
+    try {
+      if (mean != null) {
+        return InputNormalization.prepend(m, InputNormalization.parse("--mean", mean), InputNormalization.parse("--std", std), steps);
+      }
+      return images ? InputNormalization.pixelsAsIs(m, steps) : m;
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage());
+    }
+  }
+
+  private LabeledData images(String dir, String csv, OnnxModelFile m) {
+    ImageFolder.Geometry g;
+    try {
+      g = new ImageFolder.Geometry(ImageFolder.Geometry.parseSize("--resize", resize, false),
+          ImageFolder.Geometry.parseSize("--center-crop", centerCrop, true));
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage());
+    }
+    return ImageFolder.read(Path.of(dir), csv == null ? null : Path.of(csv), m.sampleShape(), g);
+  }
+
+  private AuditData data(OnnxModelFile m) {
     if (dataset != null) {
       if (inputs != null || labels != null) {
         throw new CliException("give either --dataset or --inputs/--labels, not both");
@@ -265,6 +311,11 @@ public final class AuditCommand implements Subcommand {
       LabeledData test = DatasetFiles.fashionMnist(dataset, false).head(limit);
       LabeledData train = DatasetFiles.fashionMnist(dataset, true).head(limit);
       return new AuditData(test, dataset + ":test", dataset + ":test", train, dataset + ":train", dataset + ":train");
+    }
+    if (inputs != null && ImageFolder.isImageFolder(Path.of(inputs))) {
+      LabeledData test = images(inputs, labels, m);
+      LabeledData train = trainInputs == null ? null : images(trainInputs, trainLabels, m);
+      return new AuditData(test, inputs, labels, train, trainInputs, trainLabels);
     }
     if (inputs == null || labels == null) {
       throw new CliException("--inputs and --labels are required (or --dataset fashion-mnist)");
