@@ -18,12 +18,13 @@ Usage (Debian's python3-torch 1.13, python3-torchvision 0.14, python3-onnx 1.12)
     /usr/bin/python3 tools/zoo/make_zoo.py --resnet50 DIR   # one 224x224 ResNet-50 (random init),
         opset 17, dynamic batch, for the benchmark in docs/benchmarks.md; not committed
 
-Writes OUT/manifest.json (one entry per model file: family, exporter, opset, folding, batch, ops),
+Writes OUT/manifest.json (one entry per model file: family, exporter, opset, folding, batch, ops;
+joined from the families' OUT/<family>/models.json, so --families reruns replace only those),
 OUT/<family>/reference/{inputs,labels,outputs,grads,probe,hvp_probe}.npy + reference.json, and
 OUT/<family>/<variant>.onnx. An export that torch refuses is listed in the manifest with its
 error instead of a file.
 """
-import argparse, functools, io, json, math, os, sys, warnings
+import argparse, copy, functools, io, json, math, os, sys, warnings
 import numpy as np
 import torch
 import torch.nn as nn
@@ -132,6 +133,11 @@ def mobilenet_v3():
 
 def mnasnet():
     m = tvm.MNASNet(0.25, num_classes=K)
+    # the constructor fixes the last conv at 1280 channels; 64 keep the model small
+    cin = m.layers[-3].in_channels
+    m.layers[-3] = nn.Conv2d(cin, 64, 1, padding=0, stride=1, bias=False)
+    m.layers[-2] = nn.BatchNorm2d(64)
+    m.classifier[-1] = nn.Linear(64, K)
     return m
 
 
@@ -228,7 +234,9 @@ def scale_head(m, x, target_std=2.0):
             nn.init.kaiming_uniform_(head.weight, a=math.sqrt(5))
         m(x)
         out = seen.pop()
-        scale = target_std / (out - out.mean(0, keepdim=True)).std().item()
+        # at most 10x the overall size of the outputs: more would leave the logits a large common
+        # part minus a large bias, which float32 cannot resolve (checked in build())
+        scale = target_std / max((out - out.mean(0, keepdim=True)).std().item(), 0.1 * out.abs().mean().item())
         head.weight.mul_(scale)
         if head.bias is not None:
             head.bias.mul_(scale)
@@ -592,6 +600,11 @@ def build(family, builder, shape, seed, samples):
     x = draw(samples)
     y = torch.randint(0, K, (samples,), generator=g)
     scale_head(model, x)
+    with torch.no_grad():  # the float32 model must compute the float64 references' function
+        o32 = model(x).double()
+        o64 = copy.deepcopy(model).double()(x.double())
+    rel = ((o32 - o64).norm() / o64.norm()).item()
+    assert rel < 1e-5, f'{family}: float32 and float64 outputs differ by {rel:.1e}'
     return model, x, y
 
 
@@ -619,26 +632,34 @@ def main():
     wanted = set(filter(None, args.families.split(',')))
     out = args.out
     os.makedirs(out, exist_ok=True)
-    mpath = os.path.join(out, 'manifest.json')
-    manifest = json.load(open(mpath))['models'] if os.path.exists(mpath) and wanted else []
-    manifest = [e for e in manifest if e['family'] not in wanted]
+
+    def done(family, entries):
+        """Each family's entries go to OUT/<family>/models.json at once, so a partial rerun
+        (--families) replaces only its own; manifest.json joins all of them."""
+        with open(os.path.join(out, family, 'models.json'), 'w') as fh:
+            json.dump(entries, fh, indent=1)
+
     for family, (builder, shape) in TORCHVISION.items():
         if wanted and family not in wanted:
             continue
         print(family, flush=True)
         model, x, y = build(family, builder, shape, args.seed, args.samples)
         os.makedirs(os.path.join(out, family), exist_ok=True)
-        export_torchvision(family, model, shape, out, manifest)
+        entries = []
+        export_torchvision(family, model, shape, out, entries)
         ref = references(os.path.join(out, family, 'reference'), twice_differentiable(model).double(), x, y)
         print(f'  params {sum(p.numel() for p in model.parameters())}, loss {np.round(ref["loss"], 3)}, '
               f'grad norm {np.round(ref["grad_norm"], 4)}, spectral norm {np.round(ref["hessian_spectral_norm"], 4)}, '
               f'Lanczos steps {ref["lanczos_steps"]}', flush=True)
+        done(family, entries)
     if not wanted or 'tf2onnx_cnn' in wanted:
         print('tf2onnx_cnn', flush=True)
         m, x, y = build('tf2onnx_cnn', TfStyleCnn, (32, 32, 3), args.seed, args.samples)
         os.makedirs(os.path.join(out, 'tf2onnx_cnn'), exist_ok=True)
-        export_helper('tf2onnx_cnn', 'tf2onnx layout (onnx.helper)', lambda o, dyn: tf2onnx_graph(m, o, dyn), out, manifest)
+        entries = []
+        export_helper('tf2onnx_cnn', 'tf2onnx layout (onnx.helper)', lambda o, dyn: tf2onnx_graph(m, o, dyn), out, entries)
         references(os.path.join(out, 'tf2onnx_cnn', 'reference'), m.double(), x, y, probabilities=True)
+        done('tf2onnx_cnn', entries)
     for zipmap in (False, True):
         family = 'skl2onnx_mlp_zipmap' if zipmap else 'skl2onnx_mlp'
         if wanted and family not in wanted:
@@ -647,11 +668,18 @@ def main():
         d = 20
         m, x, y = build(family, lambda: SklMlp(d), (d,), args.seed, args.samples)
         os.makedirs(os.path.join(out, family), exist_ok=True)
+        entries = []
         export_helper(family, 'skl2onnx layout (onnx.helper)', lambda o, dyn: skl2onnx_graph(m, d, o, dyn, zipmap),
-                      out, manifest, ml=True)
+                      out, entries, ml=True)
         references(os.path.join(out, family, 'reference'), m.double(), x, y, probabilities=True, full_check=True)
+        done(family, entries)
+    manifest = []
+    for family in sorted(os.listdir(out)):
+        part = os.path.join(out, family, 'models.json')
+        if os.path.exists(part):
+            manifest += json.load(open(part))
     manifest.sort(key=lambda e: e['name'])
-    with open(mpath, 'w') as fh:
+    with open(os.path.join(out, 'manifest.json'), 'w') as fh:
         json.dump({'generator': 'tools/zoo/make_zoo.py', 'torch': torch.__version__,
                    'classes': K, 'models': manifest}, fh, indent=1)
 
