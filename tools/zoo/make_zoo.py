@@ -532,8 +532,10 @@ def skl2onnx_graph(m, d, opset, dynamic, zipmap):
         nodes += [helper.make_node('Identity', ['out_activations_result'], ['probabilities'], name='Identity'),
                   helper.make_node('ZipMap', ['probabilities'], ['output_probability'], classlabels_int64s=list(range(K)),
                                    domain='ai.onnx.ml', name='ZipMap')]
-        outputs.append(helper.make_value_info('output_probability', helper.make_sequence_type_proto(
-            helper.make_map_type_proto(TensorProto.INT64, helper.make_tensor_type_proto(TensorProto.FLOAT, [])))))
+        zipped = onnx.TypeProto()  # seq(map(int64, float)); onnx 1.12's helper has no map-type maker
+        zipped.sequence_type.elem_type.map_type.key_type = TensorProto.INT64
+        zipped.sequence_type.elem_type.map_type.value_type.tensor_type.elem_type = TensorProto.FLOAT
+        outputs.append(onnx.ValueInfoProto(name='output_probability', type=zipped))
     else:
         nodes.append(helper.make_node('Identity', ['out_activations_result'], ['probabilities'], name='Identity'))
         outputs.append(helper.make_tensor_value_info('probabilities', TensorProto.FLOAT, [batch, K]))
@@ -643,7 +645,11 @@ def main():
         if wanted and family not in wanted:
             continue
         print(family, flush=True)
-        model, x, y = build(family, builder, shape, args.seed, args.samples)
+        try:
+            model, x, y = build(family, builder, shape, args.seed, args.samples)
+        except AssertionError as e:  # e.g. squeezenet, see fixtures/zoo/README.md
+            print(f'  skipped: {e}', flush=True)
+            continue
         os.makedirs(os.path.join(out, family), exist_ok=True)
         entries = []
         export_torchvision(family, model, shape, out, entries)
