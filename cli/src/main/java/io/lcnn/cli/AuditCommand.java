@@ -9,6 +9,8 @@ import io.lcnn.auditor.audit.AuditRunner;
 import io.lcnn.auditor.audit.ExactOracleFactory;
 import io.lcnn.auditor.audit.OptionValues;
 import io.lcnn.auditor.data.DatasetFiles;
+import io.lcnn.auditor.data.ImageFolder;
+import io.lcnn.auditor.model.InputNormalization;
 import io.lcnn.auditor.model.OnnxModelFile;
 import io.lcnn.auditor.result.AuditJson;
 import io.lcnn.auditor.result.AuditResult;
@@ -38,9 +40,19 @@ import java.util.List;
 public final class AuditCommand implements OptionCommand {
   static final AuditOption<String> MODEL = AuditOption.text("model", "--model", null, "The ONNX classifier (.onnx)");
   static final AuditOption<String> INPUTS = AuditOption.text("inputs", "--inputs", null,
-      "Test inputs: .npy float array [N, ...model input shape] or IDX images (.gz ok)");
+      "Test inputs: .npy float array [N, ...model input shape], IDX images (.gz ok), or a folder of PNG/JPEG images"
+          + " (class subfolders as labels, or --labels CSV)");
   static final AuditOption<String> LABELS = AuditOption.text("labels", "--labels", null,
-      "Test labels: .npy integer array [N] or IDX labels");
+      "Test labels: .npy integer array [N] or IDX labels; with an image folder, an optional CSV of file,label lines");
+  static final AuditOption<String> RESIZE = AuditOption.text("resize", "--resize", null,
+      "Image folders: resize to N (shorter side, aspect kept) or HxW before cropping");
+  static final AuditOption<String> CENTER_CROP = AuditOption.text("centerCrop", "--center-crop", null,
+      "Image folders: keep the central N x N (or HxW) pixels after resizing");
+  static final AuditOption<String> MEAN = AuditOption.text("mean", "--mean", null,
+      "Model preprocessing prepended to the graph as (x - mean)/std: per-channel means, comma-separated; every"
+          + " gradient, curvature and eps is then in pixel units of [0, 1]");
+  static final AuditOption<String> STD = AuditOption.text("std", "--std", null,
+      "Per-channel standard deviations of the prepended preprocessing (with --mean)");
   static final AuditOption<String> TRAIN_INPUTS = AuditOption.text("trainInputs", "--train-inputs", null,
       "Training inputs (enables the train split and the train-test discrepancy)");
   static final AuditOption<String> TRAIN_LABELS = AuditOption.text("trainLabels", "--train-labels", null, "Training labels");
@@ -61,8 +73,8 @@ public final class AuditCommand implements OptionCommand {
 
   /** The command's own entries, then every audit option. */
   static final List<AuditOption<?>> OPTIONS = concat(
-      List.of(HELP, MODEL, INPUTS, LABELS, TRAIN_INPUTS, TRAIN_LABELS, DATASET, LIMIT, OUT, POLICY, DUMP_GRADIENTS,
-          HVP_PROBE, DUMP_HVP),
+      List.of(HELP, MODEL, INPUTS, LABELS, RESIZE, CENTER_CROP, MEAN, STD, TRAIN_INPUTS, TRAIN_LABELS, DATASET, LIMIT,
+          OUT, POLICY, DUMP_GRADIENTS, HVP_PROBE, DUMP_HVP),
       AuditOptions.ALL);
 
   @Override
@@ -132,8 +144,8 @@ public final class AuditCommand implements OptionCommand {
       options = options.with(AuditOptions.SAVE_ADVERSARIAL,
           staged.map(Path.of(options.get(AuditOptions.SAVE_ADVERSARIAL))).toString());
     }
-    OnnxModelFile m = OnnxModelFile.load(Path.of(v.get(MODEL)), options.get(AuditOptions.OUTPUT_NAME));
-    AuditData data = data(v);
+    OnnxModelFile m = preprocessed(v, OnnxModelFile.load(Path.of(v.get(MODEL)), options.get(AuditOptions.OUTPUT_NAME)));
+    AuditData data = data(v, m);
     FloatTensor probe = v.get(HVP_PROBE) == null ? null : Npy.readFloats(Path.of(v.get(HVP_PROBE)));
     AuditRunner runner = new AuditRunner(
         options, new ExactOracleFactory(), List.of(), System.err, ProgressBarListener.forConsole(), "lcnn " + Version.get());
@@ -166,7 +178,44 @@ public final class AuditCommand implements OptionCommand {
     return 0;
   }
 
-  private static AuditData data(OptionValues v) {
+  /** The model with --mean/--std prepended, or labelled as reading pixels when the inputs are images. */
+  private static OnnxModelFile preprocessed(OptionValues v, OnnxModelFile m) {
+    String mean = v.get(MEAN);
+    String std = v.get(STD);
+    String resize = v.get(RESIZE);
+    String centerCrop = v.get(CENTER_CROP);
+    if ((mean == null) != (std == null)) {
+      throw new CliException("--mean and --std go together");
+    }
+    boolean images = v.get(INPUTS) != null && ImageFolder.isImageFolder(Path.of(v.get(INPUTS)));
+    if (!images && (resize != null || centerCrop != null)) {
+      throw new CliException("--resize and --center-crop apply to image folders given as --inputs");
+    }
+    String steps = (resize == null ? "" : "resize " + resize) + (resize != null && centerCrop != null ? ", " : "")
+        + (centerCrop == null ? "" : "center-crop " + centerCrop);
+    try {
+      if (mean != null) {
+        return InputNormalization.prepend(m, InputNormalization.parse("--mean", mean), InputNormalization.parse("--std", std),
+            steps);
+      }
+      return images ? InputNormalization.pixelsAsIs(m, steps) : m;
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage());
+    }
+  }
+
+  private static LabeledData images(OptionValues v, String dir, String csv, OnnxModelFile m) {
+    ImageFolder.Geometry g;
+    try {
+      g = new ImageFolder.Geometry(ImageFolder.Geometry.parseSize("--resize", v.get(RESIZE), false),
+          ImageFolder.Geometry.parseSize("--center-crop", v.get(CENTER_CROP), true));
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage());
+    }
+    return ImageFolder.read(Path.of(dir), csv == null ? null : Path.of(csv), m.sampleShape(), g);
+  }
+
+  private static AuditData data(OptionValues v, OnnxModelFile m) {
     String dataset = v.get(DATASET);
     String inputs = v.get(INPUTS);
     String labels = v.get(LABELS);
@@ -178,6 +227,13 @@ public final class AuditCommand implements OptionCommand {
       LabeledData test = DatasetFiles.fashionMnist(dataset, false).head(limit);
       LabeledData train = DatasetFiles.fashionMnist(dataset, true).head(limit);
       return new AuditData(test, dataset + ":test", dataset + ":test", train, dataset + ":train", dataset + ":train");
+    }
+    if (inputs != null && ImageFolder.isImageFolder(Path.of(inputs))) {
+      String trainInputs = v.get(TRAIN_INPUTS);
+      String trainLabels = v.get(TRAIN_LABELS);
+      LabeledData test = images(v, inputs, labels, m);
+      LabeledData train = trainInputs == null ? null : images(v, trainInputs, trainLabels, m);
+      return new AuditData(test, inputs, labels, train, trainInputs, trainLabels);
     }
     if (inputs == null || labels == null) {
       throw new CliException("--inputs and --labels are required (or --dataset fashion-mnist)");
