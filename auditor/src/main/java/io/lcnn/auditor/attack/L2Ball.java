@@ -3,9 +3,9 @@ package io.lcnn.auditor.attack;
 import java.util.SplittableRandom;
 
 /**
- * l2-ball geometry on flat per-sample blocks of a row-major batch: norms, the projection onto the
- * ball ‖x' − x‖₂ ≤ ε followed by clipping to the input range, and uniform sampling in the ball
- * and on the sphere. Arithmetic is in double; results are stored as float32.
+ * l2-ball geometry on flat per-sample blocks of a row-major batch: norms, the exact projection
+ * onto the intersection of the ball ‖x' − x‖₂ ≤ ε and the input range, and uniform sampling in
+ * the ball and on the sphere. Arithmetic is in double; results are stored as float32.
  */
 public final class L2Ball {
   private L2Ball() {}
@@ -31,27 +31,46 @@ public final class L2Ball {
   }
 
   /**
-   * Replaces sample {@code i} of {@code adv} by its projection onto the ε-ball around sample
-   * {@code i} of {@code x}, then clips it to {@code range}. Clipping cannot leave the ball, since
-   * {@code x} lies in the range and clipping moves every coordinate towards it.
+   * Replaces sample {@code i} of {@code adv} by its Euclidean projection onto the intersection of
+   * the ε-ball around sample {@code i} of {@code x} and the input range (see
+   * {@link #projectAndClip(float[], int, float[], int, int, double, InputRange)}).
    */
   public static void projectAndClip(float[] x, float[] adv, int i, int d, double eps, InputRange range) {
     projectAndClip(x, i * d, adv, i * d, d, eps, range);
   }
 
   /**
-   * The same for a point {@code adv[advOff .. advOff+d)} around {@code x[xOff .. xOff+d)}, which
-   * may sit at different offsets.
+   * The Euclidean projection of the point {@code adv[advOff .. advOff+d)} onto the intersection
+   * of the ε-ball around {@code x[xOff .. xOff+d)} and the input box, written back into
+   * {@code adv}. With v = adv − x, the projection is x + clip(t·v) for the largest t ∈ (0, 1]
+   * with ‖clip(t·v)‖₂ ≤ ε, where clip keeps x + δ in the range (the KKT conditions of
+   * min ½‖δ − v‖² s.t. ‖δ‖ ≤ ε and the box give δⱼ = clip(vⱼ/(1 + μ)), and ‖clip(t·v)‖ grows
+   * with t, so t = 1/(1 + μ) is found by bisection). Scaling to the sphere and then clipping, as
+   * plain PGD does, is the special case of no clipped coordinate; with clipped coordinates (black
+   * or white pixels) it lands strictly inside the ball and wastes part of the budget. Arithmetic
+   * is in double; a point that float32 rounding leaves just outside the ball is pulled in.
    */
   public static void projectAndClip(float[] x, int xOff, float[] adv, int advOff, int d, double eps, InputRange range) {
-    double dist = distance(adv, advOff, x, xOff, d);
-    double scale = dist > eps ? eps / dist : 1.0;
+    double t = 1.0;
+    if (clippedNorm(x, xOff, adv, advOff, d, 1.0, range) > eps) {
+      double lo = eps / distance(adv, advOff, x, xOff, d);
+      double hi = 1.0;
+      for (int it = 0; it < 60 && hi - lo > 1e-9 * hi; it++) {
+        double mid = 0.5 * (lo + hi);
+        if (clippedNorm(x, xOff, adv, advOff, d, mid, range) > eps) {
+          hi = mid;
+        } else {
+          lo = mid;
+        }
+      }
+      t = lo;
+    }
     for (int j = 0; j < d; j++) {
-      double delta = ((double) adv[advOff + j] - x[xOff + j]) * scale;
+      double delta = ((double) adv[advOff + j] - x[xOff + j]) * t;
       adv[advOff + j] = (float) range.clip(x[xOff + j] + delta);
     }
     double shrink = 1.0 - 1e-6;
-    while (scale < 1.0 && distance(adv, advOff, x, xOff, d) > eps) {
+    while (distance(adv, advOff, x, xOff, d) > eps) {
       // float32 rounding pushed the projected point just outside the ball
       for (int j = 0; j < d; j++) {
         double delta = ((double) adv[advOff + j] - x[xOff + j]) * shrink;
@@ -59,6 +78,17 @@ public final class L2Ball {
       }
       shrink *= shrink;
     }
+  }
+
+  /** ‖clip(x + t·(adv − x)) − x‖₂, the norm of the scaled step after clipping to the range. */
+  private static double clippedNorm(float[] x, int xOff, float[] adv, int advOff, int d, double t, InputRange range) {
+    double s = 0;
+    for (int j = 0; j < d; j++) {
+      double base = x[xOff + j];
+      double delta = range.clip(base + t * ((double) adv[advOff + j] - base)) - base;
+      s += delta * delta;
+    }
+    return Math.sqrt(s);
   }
 
   private static double distance(float[] a, int aOff, float[] b, int bOff, int d) {

@@ -7,6 +7,7 @@ import io.lcnn.auditor.result.Artifacts;
 import io.lcnn.auditor.result.AttackResults;
 import io.lcnn.auditor.result.GradientStability;
 import io.lcnn.auditor.result.MaskingCheck;
+import io.lcnn.auditor.result.SmallestRadii;
 import io.lcnn.auditor.stability.GradientStabilityProbe;
 import io.lcnn.datasets.FloatTensor;
 import io.lcnn.datasets.LabeledData;
@@ -62,22 +63,29 @@ public final class RobustnessProbes {
       double[] curvature, double[] gradNorm, double[] hessNorm, Path auditDir, IntConsumer progress) {
     InputRange range = settings.inputRange() != null ? settings.inputRange() : InputRange.UNIT;
     checkInRange(test, range);
-    AttackSuite suite = new AttackSuite(settings.attack().attacks(settings, range), settings.eps(), settings.batchSize());
+    AttackSuite suite = new AttackSuite(settings.attack().attacks(settings, range), settings.eps(), settings.batchSize(),
+        settings.saveAdversarial() != null);
     AttackSuite.Outcome outcome = suite.run(oracle, test, progress);
     String saved = null;
     if (settings.saveAdversarial() != null) {
       AdversarialWriter.write(settings.saveAdversarial(), outcome);
       saved = relative(auditDir, settings.saveAdversarial());
     }
-    AttackResults attacks = toResults(outcome, settings, range, saved);
+    SmallestRadii radii = settings.minNormSteps() == 0 ? null
+        : new SmallestRadiusProbe(DdnL2.withDefaults(settings.minNormSteps(), settings.seed(), range), settings.batchSize())
+            .run(oracle, test, outcome, gradNorm, hessNorm, progress);
+    AttackResults attacks = toResults(outcome, settings, range, saved, radii);
     GradientStability stability = stability(oracle, hvp, test, settings, curvature, progress);
     List<MaskingCheck> checks = new MaskingChecks(settings, range).run(oracle, test, outcome, gradNorm, hessNorm, progress);
+    checks = new java.util.ArrayList<>(checks);
+    checks.add(io.lcnn.auditor.masking.AdversarialSanity.check(test, outcome, range));
     Artifacts gallery = auditDir == null ? null : GalleryWriter.write(auditDir, oracle, test, outcome, GalleryWriter.DEFAULT_SIZE);
     return new RobustnessReport(attacks, stability, checks, gallery);
   }
 
   /** The audit.json block of a suite outcome. */
-  public static AttackResults toResults(AttackSuite.Outcome o, RobustnessSettings s, InputRange range, String adversarialDir) {
+  public static AttackResults toResults(
+      AttackSuite.Outcome o, RobustnessSettings s, InputRange range, String adversarialDir, SmallestRadii radii) {
     Map<String, Map<String, Double>> accuracy = new LinkedHashMap<>();
     for (String name : o.brokenByAttack().keySet()) {
       Map<String, Double> perEps = new LinkedHashMap<>();
@@ -91,7 +99,7 @@ public final class RobustnessProbes {
       worst.put(String.valueOf(o.eps().get(e)), o.worstCaseAccuracy(e));
     }
     return new AttackResults(o.eps(), s.steps(), s.stepSizeFactor(), s.restarts(), s.seed(), range.toArray(),
-        o.samples(), o.cleanAccuracy(), accuracy, worst, o.smallestBreakingEps(), adversarialDir);
+        o.samples(), o.cleanAccuracy(), accuracy, worst, o.smallestBreakingEps(), adversarialDir, radii);
   }
 
   private static GradientStability stability(

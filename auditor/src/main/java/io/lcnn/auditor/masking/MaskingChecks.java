@@ -75,12 +75,15 @@ public final class MaskingChecks {
     List<MaskingCheck> out = new ArrayList<>();
     LabeledData sub = data.head(settings.maskingSamples());
     out.add(monotone(main));
+    if (main.brokenByAttack().containsKey("square")) {
+      out.add(gradientFreeBeatsWhiteBox(main));
+    }
     out.add(finiteGradients(oracle, sub, progress));
     out.add(logitOutputs(oracle, sub, progress));
     out.add(deterministic(oracle, sub, progress));
 
     double eps = settings.maxEps();
-    List<Attack> attacks = settings.attack().attacks(settings, range);
+    List<Attack> attacks = settings.attack().gradientAttacks(settings, range);
     double[] strength = strength(oracle, sub, attacks, eps, progress);
     double[] noise = strength(oracle, sub, List.of(new RandomNoiseL2(settings.steps(), settings.seed() + 7, range)), eps, progress);
     double[] oneStep = strength(oracle, sub, List.of(PgdL2.oneStep(range)), eps, progress);
@@ -96,7 +99,7 @@ public final class MaskingChecks {
 
     RobustnessSettings stronger = settings.withSteps(2 * settings.steps()).withSeed(settings.seed() + 1);
     double accMain = accuracy(strength, correct);
-    double accStrong = accuracy(strength(oracle, sub, stronger.attack().attacks(stronger, range), eps, progress), correct);
+    double accStrong = accuracy(strength(oracle, sub, stronger.attack().gradientAttacks(stronger, range), eps, progress), correct);
     double tolerance = Math.max(0.01, 1.0 / sub.size());
     out.add(new MaskingCheck("more-steps-no-higher-accuracy", accStrong - accMain <= tolerance + 1e-9, accStrong - accMain, tolerance,
         "Accuracy with twice the steps (" + stronger.steps() + ") minus accuracy with " + settings.steps()
@@ -146,6 +149,22 @@ public final class MaskingChecks {
     double tolerance = Math.max(0.01, 1.0 / main.samples());
     return new MaskingCheck("accuracy-monotone-in-eps", rise <= tolerance + 1e-9, rise, tolerance,
         "Largest rise of robust accuracy from one ε to the next larger one (clean accuracy first); accuracy that rises with the budget means the attack failed where a weaker one succeeded.");
+  }
+
+  /**
+   * AutoAttack's flag: at the largest ε, the share of all samples that the gradient-free Square
+   * attack broke after every gradient attack before it had left them standing.
+   */
+  private MaskingCheck gradientFreeBeatsWhiteBox(AttackSuite.Outcome main) {
+    int e = 0;
+    for (int i = 1; i < main.eps().size(); i++) {
+      e = main.eps().get(i) > main.eps().get(e) ? i : e;
+    }
+    double share = (double) main.brokenOnlyBy("square", e) / main.samples();
+    double tolerance = Math.max(0.01, 1.0 / main.samples());
+    return new MaskingCheck("gradient-free-beats-white-box", share <= tolerance + 1e-9, share, tolerance,
+        "Share of samples at ε=" + main.eps().get(e) + " that the gradient-free Square attack broke after the gradient attacks"
+            + " left them standing; when random search beats the gradient, the gradient is misleading the attacks (masking).");
   }
 
   private MaskingCheck finiteGradients(GradientOracle oracle, LabeledData sub, IntConsumer progress) {
