@@ -72,7 +72,7 @@ public final class RobustnessProbes {
       saved = relative(auditDir, settings.saveAdversarial());
     }
     SmallestRadii radii = settings.minNormSteps() == 0 ? null
-        : new SmallestRadiusProbe(DdnL2.withDefaults(settings.minNormSteps(), settings.seed(), range), settings.batchSize())
+        : new SmallestRadiusProbe(FmnL2.withDefaults(settings.minNormSteps(), settings.seed(), range), settings.batchSize())
             .run(oracle, test, outcome, gradNorm, hessNorm, progress);
     AttackResults attacks = toResults(outcome, settings, range, saved, radii);
     GradientStability stability = stability(oracle, hvp, test, settings, curvature, progress);

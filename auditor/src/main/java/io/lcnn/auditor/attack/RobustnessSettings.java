@@ -95,7 +95,7 @@ public record RobustnessSettings(
         64,
         SquareL2.DEFAULT_QUERIES,
         ApgdTargetedL2.DEFAULT_TARGETS,
-        DdnL2.DEFAULT_STEPS);
+        FmnL2.DEFAULT_STEPS);
   }
 
   /**

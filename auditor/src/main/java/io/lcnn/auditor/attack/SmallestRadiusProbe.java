@@ -12,7 +12,7 @@ import java.util.function.IntConsumer;
 import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 
 /**
- * Each sample's smallest breaking radius: the nearer of the minimum-norm attack's ({@link DdnL2})
+ * Each sample's smallest breaking radius: the nearer of the minimum-norm attack's ({@link FmnL2})
  * nearest misclassified point and the worst-case point of the ε-attacks at the smallest ε that
  * broke it; the robust-accuracy curve and median radius that follow; and Proposition 2's radius
  * from the local quadratic model ({@link #quadraticModelRadius}) with its Spearman rank
@@ -22,14 +22,14 @@ public final class SmallestRadiusProbe {
   /** Points of the robust-accuracy curve. */
   public static final int CURVE_POINTS = 41;
 
-  private final DdnL2 attack;
+  private final FmnL2 attack;
   private final int batchSize;
 
   /**
    * @param attack the minimum-norm attack
    * @param batchSize samples per oracle call
    */
-  public SmallestRadiusProbe(DdnL2 attack, int batchSize) {
+  public SmallestRadiusProbe(FmnL2 attack, int batchSize) {
     this.attack = attack;
     this.batchSize = batchSize;
   }
@@ -70,7 +70,7 @@ public final class SmallestRadiusProbe {
       for (int r = 0; r < index.length; r++) {
         margin[index[r]] = lossMargin(TargetedDlr.logits(clean.output().data(), r * k, k, y[r], clean.loss()[r]), y[r]);
       }
-      DdnL2.Result found = attack.run(oracle, x, y, index[0], progress);
+      FmnL2.Result found = attack.run(oracle, x, y, index[0], progress);
       for (int r = 0; r < index.length; r++) {
         radius[index[r]] = found.radius()[r];
       }
@@ -100,7 +100,7 @@ public final class SmallestRadiusProbe {
       double v = new SpearmansCorrelation().correlation(a, b);
       rho = Double.isFinite(v) ? v : null;
     }
-    return new SmallestRadii("ddn", attack.steps(), perSample, curve(radius), median(radius, suite.cleanCorrect()),
+    return new SmallestRadii("fmn", attack.steps(), perSample, curve(radius), median(radius, suite.cleanCorrect()),
         gradNorm == null || hessNorm == null ? null : prop2, rho, pairs.size());
   }
 
@@ -141,7 +141,7 @@ public final class SmallestRadiusProbe {
     return Math.max(0, Math.log1p(py - pc));
   }
 
-  /** Where the ε-attacks' kept point at the smallest breaking ε is nearer than DDN's, take its norm. */
+  /** Where the ε-attacks' kept point at the smallest breaking ε is nearer than FMN's, take its norm. */
   private static void nearerFromSuite(LabeledData data, AttackSuite.Outcome suite, double[] radius, int d) {
     for (int i = 0; i < radius.length; i++) {
       if (!suite.cleanCorrect()[i]) {

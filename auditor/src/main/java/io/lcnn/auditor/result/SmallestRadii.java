@@ -7,7 +7,7 @@ import java.util.List;
  * Per-sample smallest breaking radii from a minimum-norm l2 attack, the robust-accuracy curve
  * they imply, and Proposition 2's radius from the local quadratic model next to them.
  *
- * @param attack the minimum-norm attack ({@code "ddn"})
+ * @param attack the minimum-norm attack ({@code "fmn"})
  * @param steps its iterations
  * @param radius per sample, the l2 norm (input units) of the nearest misclassified point found by
  *     the minimum-norm attack or the ε-attacks, whichever is nearer; 0 when misclassified clean;
