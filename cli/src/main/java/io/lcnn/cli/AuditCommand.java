@@ -107,10 +107,19 @@ public final class AuditCommand implements Subcommand {
   @Parameter(names = "--self-check-samples", description = "Test samples of the exact-vs-finite-difference self-check (0 skips it)")
   private int selfCheckSamples = 4;
 
-  @Parameter(names = "--attack", description = "Robustness probes: pgd, apgd, both (per-sample worst case), or none (skips attacks, stability and masking checks)")
-  private String attack = "pgd";
+  @Parameter(names = "--attack", description = "Robustness probes: a comma list of pgd, apgd, apgd-t, square, both (pgd,apgd), autoattack (apgd,apgd-t,square); each later attack runs on the samples still standing, per-sample worst case; or none (skips attacks, stability and masking checks)")
+  private String attack = RobustnessSettings.defaults().attack().json();
 
-  @Parameter(names = "--pgd-eps", description = "l2 attack radii in input units, comma-separated")
+  @Parameter(names = "--square-queries", description = "Queries per sample of the gradient-free Square attack")
+  private int squareQueries = RobustnessSettings.defaults().squareQueries();
+
+  @Parameter(names = "--targets", description = "Target classes of APGD-T (at most K-1 are used)")
+  private int targets = RobustnessSettings.defaults().targets();
+
+  @Parameter(names = "--min-norm-steps", description = "Steps of the FMN minimum-norm attack giving each sample's smallest breaking radius (0 skips it)")
+  private int minNormSteps = RobustnessSettings.defaults().minNormSteps();
+
+  @Parameter(names = {"--eps", "--pgd-eps"}, description = "l2 attack radii in input units, comma-separated, for every attack")
   private String pgdEps = "0.05,0.1,0.15,0.2";
 
   @Parameter(names = "--pgd-steps", description = "Attack steps per restart (step size 2.5·ε/steps)")
@@ -230,9 +239,12 @@ public final class AuditCommand implements Subcommand {
     }
     RobustnessSettings s = RobustnessSettings.defaults()
         .withAttack(AttackKind.parse(attack))
-        .withEps(RobustnessSettings.parseRadii("--pgd-eps", pgdEps))
+        .withEps(RobustnessSettings.parseRadii("--eps", pgdEps))
         .withSteps(pgdSteps)
-        .withRestarts(pgdRestarts);
+        .withRestarts(pgdRestarts)
+        .withSquareQueries(squareQueries)
+        .withTargets(targets)
+        .withMinNormSteps(minNormSteps);
     if (inputRange != null) {
       s = s.withInputRange(InputRange.parse("--input-range", inputRange));
     }
