@@ -73,7 +73,8 @@ public final class HtmlReport {
         ReportCharts.stability(named),
         ReportCharts.stabilityTables(named),
         ReportCharts.robustness(named),
-        generator);
+        generator,
+        ReportCharts.radiusScatter(named));
     String script = resource(SCRIPT);
     Map<String, Object> ctx = new HashMap<>();
     ctx.put("page", page);
