@@ -2,6 +2,7 @@ package io.lcnn.auditor.attack;
 
 import static io.lcnn.auditor.attack.AttackTestSupport.assertBrokenAreMisclassified;
 import static io.lcnn.auditor.attack.AttackTestSupport.assertInBallAndRange;
+import static io.lcnn.auditor.attack.AttackTestSupport.count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,13 +66,5 @@ class SquareL2Test {
     }
     assertEquals(1, n, 1e-12);
     assertTrue(Math.abs(sum) < 0.5, "the two halves have opposite signs, sum " + sum);
-  }
-
-  private static int count(boolean[] b) {
-    int c = 0;
-    for (boolean v : b) {
-      c += v ? 1 : 0;
-    }
-    return c;
   }
 }
