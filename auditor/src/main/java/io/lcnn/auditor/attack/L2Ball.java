@@ -51,20 +51,7 @@ public final class L2Ball {
    * is in double; a point that float32 rounding leaves just outside the ball is pulled in.
    */
   public static void projectAndClip(float[] x, int xOff, float[] adv, int advOff, int d, double eps, InputRange range) {
-    double t = 1.0;
-    if (clippedNorm(x, xOff, adv, advOff, d, 1.0, range) > eps) {
-      double lo = eps / distance(adv, advOff, x, xOff, d);
-      double hi = 1.0;
-      for (int it = 0; it < 60 && hi - lo > 1e-9 * hi; it++) {
-        double mid = 0.5 * (lo + hi);
-        if (clippedNorm(x, xOff, adv, advOff, d, mid, range) > eps) {
-          hi = mid;
-        } else {
-          lo = mid;
-        }
-      }
-      t = lo;
-    }
+    double t = largestScale(x, xOff, adv, advOff, d, eps, range);
     for (int j = 0; j < d; j++) {
       double delta = ((double) adv[advOff + j] - x[xOff + j]) * t;
       adv[advOff + j] = (float) range.clip(x[xOff + j] + delta);
@@ -80,15 +67,61 @@ public final class L2Ball {
     }
   }
 
-  /** ‖clip(x + t·(adv − x)) − x‖₂, the norm of the scaled step after clipping to the range. */
-  private static double clippedNorm(float[] x, int xOff, float[] adv, int advOff, int d, double t, InputRange range) {
-    double s = 0;
+  /**
+   * The largest t ∈ [0, 1] with ‖clip(t·v)‖₂ ≤ ε, v = adv − x, exactly: coordinate j saturates at
+   * its bound bⱼ (distance from xⱼ to the range's edge in vⱼ's direction) once t ≥ tⱼ = bⱼ/|vⱼ|,
+   * so ‖clip(t·v)‖² = t²·Σ_{tⱼ > t} vⱼ² + Σ_{tⱼ ≤ t} bⱼ², piecewise quadratic and increasing in t;
+   * walking the sorted breakpoints below 1 finds the piece where it crosses ε².
+   */
+  private static double largestScale(float[] x, int xOff, float[] adv, int advOff, int d, double eps, InputRange range) {
+    double free = 0;
+    int saturating = 0;
+    double[] breaks = null;
+    double[] bound2 = null;
+    double[] v2 = null;
     for (int j = 0; j < d; j++) {
-      double base = x[xOff + j];
-      double delta = range.clip(base + t * ((double) adv[advOff + j] - base)) - base;
-      s += delta * delta;
+      double v = (double) adv[advOff + j] - x[xOff + j];
+      if (v == 0) {
+        continue;
+      }
+      double b = v > 0 ? range.hi() - x[xOff + j] : x[xOff + j] - range.lo();
+      b = Math.max(b, 0);
+      if (b < Math.abs(v)) {
+        if (breaks == null) {
+          breaks = new double[d];
+          bound2 = new double[d];
+          v2 = new double[d];
+        }
+        breaks[saturating] = b / Math.abs(v);
+        bound2[saturating] = b * b;
+        v2[saturating] = v * v;
+        saturating++;
+      }
+      free += v * v;
     }
-    return Math.sqrt(s);
+    double eps2 = eps * eps;
+    double clipped = 0;
+    if (saturating > 0) {
+      Integer[] order = new Integer[saturating];
+      for (int k = 0; k < saturating; k++) {
+        order[k] = k;
+      }
+      final double[] br = breaks;
+      java.util.Arrays.sort(order, (a, c) -> Double.compare(br[a], br[c]));
+      for (Integer k : order) {
+        double t = breaks[k];
+        if (t * t * free + clipped >= eps2) {
+          break;
+        }
+        free -= v2[k];
+        clipped += bound2[k];
+      }
+    }
+    if (free <= 0) {
+      return 1.0;
+    }
+    double t = Math.sqrt(Math.max(eps2 - clipped, 0) / free);
+    return Math.min(t, 1.0);
   }
 
   private static double distance(float[] a, int aOff, float[] b, int bOff, int d) {
