@@ -187,7 +187,7 @@ class AuditCommandTest {
         "--inputs", mlp.resolve("inputs.npy").toString(), "--labels", mlp.resolve("labels.npy").toString(),
         "--out", out.toString(), "--pgd-eps", "0.1,abc");
     assertEquals(2, r.exitCode());
-    assertTrue(r.err().contains("--pgd-eps"), r.err());
+    assertTrue(r.err().contains("--eps"), r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
     assertFalse(Files.exists(out.resolve("audit.json")));
   }

@@ -111,7 +111,7 @@ public final class SyntheticAudits {
         breaking.add(rnd.nextDouble() < 0.7 ? EPS.get(rnd.nextInt(EPS.size())) : null);
       }
       attacks = new AttackResults(EPS, 50, 2.5, 3, 7, new double[] {0, 1}, TEST, p.accuracy(),
-          Map.of("pgd", pgd, "apgd", apgd), worst, breaking, null);
+          Map.of("pgd", pgd, "apgd", apgd), worst, breaking, null, null);
       masking = List.of(
           new MaskingCheck("accuracy-monotone-in-eps", true, 0, 0, "Robust accuracy never rises as eps grows."),
           new MaskingCheck("large-eps-accuracy", true, 0.01, 0.05, "At 5x the largest eps accuracy falls near zero."),

@@ -13,7 +13,8 @@ import java.util.function.IntConsumer;
 /**
  * Runs one or more {@link Attack}s at every ε on a labelled set, in batches, and combines them
  * per sample into a worst case: a sample is broken at ε when it is misclassified clean or any
- * attack broke it. Only samples classified correctly without attack are attacked.
+ * attack broke it. Only samples classified correctly without attack are attacked, and, as in
+ * AutoAttack, each attack only on the samples the earlier ones left standing.
  *
  * <p>The worst-case adversarial input kept per sample and ε is: the clean input when it is
  * misclassified clean; otherwise the first misclassified point of the first attack (in the given
@@ -27,6 +28,7 @@ public final class AttackSuite {
   private final List<Attack> attacks;
   private final List<Double> eps;
   private final int batchSize;
+  private final boolean keepPerAttack;
 
   /**
    * @param attacks attacks to run, in order of preference for the kept point
@@ -34,6 +36,17 @@ public final class AttackSuite {
    * @param batchSize samples per oracle call
    */
   public AttackSuite(List<Attack> attacks, List<Double> eps, int batchSize) {
+    this(attacks, eps, batchSize, false);
+  }
+
+  /**
+   * @param attacks attacks to run, in order; each later one attacks only the samples the earlier
+   *     ones left standing
+   * @param eps radii, in input units (l2 over the whole input tensor)
+   * @param batchSize samples per oracle call
+   * @param keepPerAttack also keep each attack's own points per ε (for saving them)
+   */
+  public AttackSuite(List<Attack> attacks, List<Double> eps, int batchSize, boolean keepPerAttack) {
     if (attacks.isEmpty() || eps.isEmpty() || batchSize < 1) {
       throw new IllegalArgumentException("an attack suite needs at least one attack, one ε and batch size >= 1");
     }
@@ -45,6 +58,7 @@ public final class AttackSuite {
     this.attacks = List.copyOf(attacks);
     this.eps = List.copyOf(eps);
     this.batchSize = batchSize;
+    this.keepPerAttack = keepPerAttack;
   }
 
   /** Upper bound of oracle calls {@link #run} makes on {@code samples} samples, for progress totals. */
@@ -94,26 +108,46 @@ public final class AttackSuite {
     attacks.forEach(a -> brokenBy.put(a.name(), new boolean[eps.size()][n]));
     boolean[][] worst = new boolean[eps.size()][n];
     List<FloatTensor> worstPoints = new ArrayList<>();
+    Map<String, List<FloatTensor>> perAttack = keepPerAttack ? new LinkedHashMap<>() : null;
+    if (perAttack != null) {
+      for (Attack a : attacks) {
+        List<FloatTensor> points = new ArrayList<>();
+        for (int e = 0; e < eps.size(); e++) {
+          points.add(new FloatTensor(inputs.shape().clone(), inputs.data().clone()));
+        }
+        perAttack.put(a.name(), points);
+      }
+    }
     for (int e = 0; e < eps.size(); e++) {
+      final int eNow = e;
       double radius = eps.get(e);
       float[] kept = inputs.data().clone();
       float[] keptLoss = new float[n];
       java.util.Arrays.fill(keptLoss, Float.NEGATIVE_INFINITY);
       for (int from = 0; from < attacked.length; from += batchSize) {
         int[] index = java.util.Arrays.copyOfRange(attacked, from, Math.min(attacked.length, from + batchSize));
-        FloatTensor x = inputs.select(index);
         int[] y = Labels.select(labels, index);
-        long[] streams = new long[index.length];
-        for (int r = 0; r < index.length; r++) {
-          streams[r] = firstIndex + index[r];
-        }
         for (Attack a : attacks) {
-          AttackOutcome o = a.run(oracle, x, y, radius, streams, progress);
+          int[] rows = java.util.stream.IntStream.range(0, index.length).filter(r -> !worst[eNow][index[r]]).toArray();
+          if (rows.length == 0) {
+            progress.accept(a.maxOracleCalls());
+            continue;
+          }
+          int[] sub = Labels.select(index, rows);
+          long[] streams = new long[sub.length];
+          for (int r = 0; r < sub.length; r++) {
+            streams[r] = firstIndex + sub[r];
+          }
+          AttackOutcome o = a.run(oracle, inputs.select(sub), Labels.select(labels, sub), radius, streams, progress);
           boolean[] mine = brokenBy.get(a.name())[e];
-          for (int r = 0; r < index.length; r++) {
-            int i = index[r];
+          float[] own = perAttack == null ? null : perAttack.get(a.name()).get(e).data();
+          for (int r = 0; r < sub.length; r++) {
+            int i = sub[r];
             mine[i] = o.broken()[r];
-            boolean better = o.broken()[r] ? !worst[e][i] : !worst[e][i] && o.loss()[r] > keptLoss[i];
+            if (own != null) {
+              System.arraycopy(o.adversarial().data(), r * d, own, i * d, d);
+            }
+            boolean better = o.broken()[r] || o.loss()[r] > keptLoss[i];
             if (better) {
               System.arraycopy(o.adversarial().data(), r * d, kept, i * d, d);
               keptLoss[i] = o.loss()[r];
@@ -121,7 +155,7 @@ public final class AttackSuite {
             worst[e][i] |= o.broken()[r];
           }
         }
-        confirm(oracle, new FloatTensor(x.shape(), gather(kept, index, d)), y, index, worst[e]);
+        confirm(oracle, new FloatTensor(inputs.select(index).shape(), gather(kept, index, d)), y, index, worst[e]);
         progress.accept(1);
       }
       for (int i = 0; i < n; i++) {
@@ -130,7 +164,7 @@ public final class AttackSuite {
       worstPoints.add(new FloatTensor(inputs.shape().clone(), kept));
     }
     carryForward(worst, worstPoints, d);
-    return new Outcome(eps, cleanCorrect, brokenBy, worst, worstPoints);
+    return new Outcome(eps, cleanCorrect, brokenBy, worst, worstPoints, perAttack);
   }
 
   /**
@@ -177,18 +211,23 @@ public final class AttackSuite {
    *
    * @param eps the radii
    * @param cleanCorrect per sample, whether it is classified correctly without attack
-   * @param brokenByAttack per attack name, [ε index][sample] whether that attack broke it (clean
-   *     misclassified samples are not attacked and read false here)
+   * @param brokenByAttack per attack name in running order, [ε index][sample] whether that attack
+   *     broke it (each attack runs only on the samples still standing, so a sample reads true for
+   *     at most one attack; clean misclassified samples are not attacked and read false)
    * @param worstBroken [ε index][sample] the worst case, including clean misclassifications,
    *     confirmed by a second forward pass of the kept point, monotone in ε
    * @param worstAdversarial per ε, the kept points [N, ...] (see the class comment)
+   * @param attackAdversarial per attack name and ε, that attack's own points [N, ...] (the clean
+   *     input where it did not run: misclassified clean or broken by an earlier attack); null
+   *     unless the suite was asked to keep them
    */
   public record Outcome(
       List<Double> eps,
       boolean[] cleanCorrect,
       Map<String, boolean[][]> brokenByAttack,
       boolean[][] worstBroken,
-      List<FloatTensor> worstAdversarial) {
+      List<FloatTensor> worstAdversarial,
+      Map<String, List<FloatTensor>> attackAdversarial) {
 
     /** The outcomes of consecutive sample ranges as one outcome, in the given order. */
     public static Outcome concat(List<Outcome> parts) {
@@ -216,7 +255,19 @@ public final class AttackSuite {
         int index = e;
         points.add(io.lcnn.auditor.data.Slices.concat(parts.stream().map(p -> p.worstAdversarial().get(index)).toList()));
       }
-      return new Outcome(first.eps(), clean, by, worst, points);
+      Map<String, List<FloatTensor>> perAttack = null;
+      if (first.attackAdversarial() != null) {
+        perAttack = new LinkedHashMap<>();
+        for (String name : first.attackAdversarial().keySet()) {
+          List<FloatTensor> own = new ArrayList<>();
+          for (int e = 0; e < ne; e++) {
+            int index = e;
+            own.add(io.lcnn.auditor.data.Slices.concat(parts.stream().map(p -> p.attackAdversarial().get(name).get(index)).toList()));
+          }
+          perAttack.put(name, own);
+        }
+      }
+      return new Outcome(first.eps(), clean, by, worst, points, perAttack);
     }
 
     /** Number of samples. */
@@ -233,14 +284,37 @@ public final class AttackSuite {
       return (double) c / samples();
     }
 
-    /** Robust accuracy of one attack at ε index {@code e}: correct clean and not broken. */
+    /**
+     * Robust accuracy after the attacks up to and including {@code attack} (in running order) at ε
+     * index {@code e}: correct clean and broken by none of them. For the first attack this is its
+     * own accuracy; for the last one, before the final confirmation pass, the worst case.
+     */
     public double accuracy(String attack, int e) {
-      boolean[] b = brokenByAttack.get(attack)[e];
+      boolean[] b = new boolean[samples()];
+      for (Map.Entry<String, boolean[][]> entry : brokenByAttack.entrySet()) {
+        boolean[] mine = entry.getValue()[e];
+        for (int i = 0; i < b.length; i++) {
+          b[i] |= mine[i];
+        }
+        if (entry.getKey().equals(attack)) {
+          break;
+        }
+      }
       int c = 0;
       for (int i = 0; i < samples(); i++) {
         c += cleanCorrect[i] && !b[i] ? 1 : 0;
       }
       return (double) c / samples();
+    }
+
+    /** Samples (at ε index {@code e}) that {@code attack} broke after every earlier attack left them standing. */
+    public int brokenOnlyBy(String attack, int e) {
+      boolean[] mine = brokenByAttack.get(attack)[e];
+      int c = 0;
+      for (boolean v : mine) {
+        c += v ? 1 : 0;
+      }
+      return c;
     }
 
     /** Worst-case robust accuracy at ε index {@code e}. */

@@ -1,5 +1,6 @@
 package io.lcnn.auditor.attack;
 
+import io.lcnn.auditor.masking.AdversarialSanity;
 import io.lcnn.auditor.masking.MaskingChecks;
 import io.lcnn.auditor.oracle.GradientOracle;
 import io.lcnn.auditor.oracle.HvpOracle;
@@ -7,11 +8,13 @@ import io.lcnn.auditor.result.Artifacts;
 import io.lcnn.auditor.result.AttackResults;
 import io.lcnn.auditor.result.GradientStability;
 import io.lcnn.auditor.result.MaskingCheck;
+import io.lcnn.auditor.result.SmallestRadii;
 import io.lcnn.auditor.stability.GradientStabilityProbe;
 import io.lcnn.datasets.FloatTensor;
 import io.lcnn.datasets.LabeledData;
 import io.lcnn.datasets.Npy;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,18 +65,14 @@ public final class RobustnessProbes {
       double[] curvature, double[] gradNorm, double[] hessNorm, Path auditDir, IntConsumer progress) {
     InputRange range = settings.inputRange() != null ? settings.inputRange() : InputRange.UNIT;
     checkInRange(test, range);
-    AttackSuite suite = new AttackSuite(settings.attack().attacks(settings, range), settings.eps(), settings.batchSize());
-    AttackSuite.Outcome outcome = suite.run(oracle, test, progress);
-    String saved = null;
-    if (settings.saveAdversarial() != null) {
-      AdversarialWriter.write(settings.saveAdversarial(), outcome);
-      saved = relative(auditDir, settings.saveAdversarial());
+    FloatTensor noise = settings.noise() == null ? null : Npy.readFloats(settings.noise());
+    if (noise != null) {
+      checkNoise(noise, settings.noise(), test);
     }
-    AttackResults attacks = toResults(outcome, settings, range, saved);
-    GradientStability stability = stability(oracle, hvp, test, settings, curvature, progress);
-    List<MaskingCheck> checks = new MaskingChecks(settings, range).run(oracle, test, outcome, gradNorm, hessNorm, progress);
-    Artifacts gallery = auditDir == null ? null : GalleryWriter.write(auditDir, oracle, test, outcome, GalleryWriter.DEFAULT_SIZE);
-    return new RobustnessReport(attacks, stability, checks, gallery);
+    RobustnessSamples all = measure(oracle, hvp, test, 0, settings, noise, gradNorm, hessNorm, progress);
+    RobustnessReport r = summarize(all, settings, curvature, auditDir);
+    Artifacts gallery = writeArtifacts(oracle, test, settings, all.attacks(), auditDir);
+    return new RobustnessReport(r.attacks(), r.gradientStability(), r.maskingChecks(), gallery);
   }
 
   /**
@@ -91,7 +90,8 @@ public final class RobustnessProbes {
       GradientOracle oracle, HvpOracle hvp, LabeledData slice, long firstIndex, RobustnessSettings settings,
       FloatTensor directions, double[] gradNorm, double[] hessNorm, IntConsumer progress) {
     InputRange range = settings.inputRange() != null ? settings.inputRange() : InputRange.UNIT;
-    AttackSuite suite = new AttackSuite(settings.attack().attacks(settings, range), settings.eps(), settings.batchSize());
+    AttackSuite suite = new AttackSuite(settings.attack().attacks(settings, range), settings.eps(), settings.batchSize(),
+        settings.saveAdversarial() != null);
     AttackSuite.Outcome outcome = suite.run(oracle, slice, firstIndex, progress);
     GradientStabilityProbe probe = probe(settings);
     GradientStabilityProbe.Samples stability;
@@ -103,7 +103,9 @@ public final class RobustnessProbes {
     }
     MaskingChecks.Samples masking = new MaskingChecks(settings, range)
         .measure(oracle, slice, firstIndex, outcome, gradNorm, hessNorm, progress);
-    return new RobustnessSamples(outcome, stability, masking);
+    SmallestRadiusProbe.Samples radii = settings.minNormSteps() == 0 ? null
+        : radiusProbe(settings, range).measure(oracle, slice, firstIndex, outcome, gradNorm, hessNorm, progress);
+    return new RobustnessSamples(outcome, stability, masking, radii, AdversarialSanity.tally(slice, outcome, range));
   }
 
   /**
@@ -116,14 +118,16 @@ public final class RobustnessProbes {
       RobustnessSamples all, RobustnessSettings settings, double[] curvature, Path auditDir) {
     InputRange range = settings.inputRange() != null ? settings.inputRange() : InputRange.UNIT;
     String saved = settings.saveAdversarial() == null ? null : savedRelative(auditDir, settings.saveAdversarial());
-    AttackResults attacks = toResults(all.attacks(), settings, range, saved);
+    SmallestRadii radii = all.radii() == null ? null : radiusProbe(settings, range).summarize(all.radii());
+    AttackResults attacks = toResults(all.attacks(), settings, range, saved, radii);
     GradientStability stability = null;
     if (all.stability() != null) {
       int m = all.stability().defined().length;
       double[] c = curvature == null ? null : java.util.Arrays.copyOf(curvature, m);
       stability = probe(settings).summarize(all.stability(), c, settings.noise() == null ? "random" : settings.noise().toString());
     }
-    List<MaskingCheck> checks = new MaskingChecks(settings, range).summarize(all.masking(), all.attacks());
+    List<MaskingCheck> checks = new ArrayList<>(new MaskingChecks(settings, range).summarize(all.masking(), all.attacks()));
+    checks.add(AdversarialSanity.check(all.sanity(), range));
     return new RobustnessReport(attacks, stability, checks, null);
   }
 
@@ -156,13 +160,17 @@ public final class RobustnessProbes {
     }
   }
 
+  private static SmallestRadiusProbe radiusProbe(RobustnessSettings s, InputRange range) {
+    return new SmallestRadiusProbe(FmnL2.withDefaults(s.minNormSteps(), s.seed(), range), s.batchSize());
+  }
 
   private static GradientStabilityProbe probe(RobustnessSettings s) {
     return new GradientStabilityProbe(s.stabilityRadii(), s.stabilityDirections(), s.seed(), s.batchSize());
   }
 
   /** The audit.json block of a suite outcome. */
-  public static AttackResults toResults(AttackSuite.Outcome o, RobustnessSettings s, InputRange range, String adversarialDir) {
+  public static AttackResults toResults(
+      AttackSuite.Outcome o, RobustnessSettings s, InputRange range, String adversarialDir, SmallestRadii radii) {
     Map<String, Map<String, Double>> accuracy = new LinkedHashMap<>();
     for (String name : o.brokenByAttack().keySet()) {
       Map<String, Double> perEps = new LinkedHashMap<>();
@@ -176,20 +184,7 @@ public final class RobustnessProbes {
       worst.put(String.valueOf(o.eps().get(e)), o.worstCaseAccuracy(e));
     }
     return new AttackResults(o.eps(), s.steps(), s.stepSizeFactor(), s.restarts(), s.seed(), range.toArray(),
-        o.samples(), o.cleanAccuracy(), accuracy, worst, o.smallestBreakingEps(), adversarialDir);
-  }
-
-  private static GradientStability stability(
-      GradientOracle oracle, HvpOracle hvp, LabeledData test, RobustnessSettings s, double[] curvature, IntConsumer progress) {
-    GradientStabilityProbe probe = new GradientStabilityProbe(s.stabilityRadii(), s.stabilityDirections(), s.seed(), s.batchSize());
-    if (s.noise() == null) {
-      return probe.run(oracle, hvp, test, curvature, null, "random", progress);
-    }
-    FloatTensor noise = Npy.readFloats(s.noise());
-    checkNoise(noise, s.noise(), test);
-    int m = noise.batchSize();
-    double[] c = curvature == null ? null : java.util.Arrays.copyOf(curvature, m);
-    return probe.run(oracle, hvp, test.head(m), c, noise, s.noise().toString(), progress);
+        o.samples(), o.cleanAccuracy(), accuracy, worst, o.smallestBreakingEps(), adversarialDir, radii);
   }
 
   /** Refuses --noise directions that do not fit the test split: more than one per sample, or another sample shape. */

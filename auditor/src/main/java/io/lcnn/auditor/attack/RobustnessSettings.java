@@ -12,7 +12,7 @@ import java.util.List;
  * @param steps iterations per restart (default 50)
  * @param stepSizeFactor PGD step α = factor·ε/steps (default 2.5)
  * @param restarts random restarts (default 3)
- * @param attack which attacks run (default PGD; {@code BOTH} adds APGD-CE and a worst case)
+ * @param attack which attacks run, in order (default {@link AttackKind#DEFAULT}); several give a per-sample worst case
  * @param seed seed of every random draw (default 0)
  * @param inputRange valid input range, null to take the model's {@code input_range} metadata or
  *     else [0, 1]
@@ -26,6 +26,10 @@ import java.util.List;
  *     (default 5), or at 0.15 × the input box's l2 diameter (hi − lo)·√d when that is larger
  * @param maskingSamples samples the extra masking-check attacks use (default 100; the first ones)
  * @param batchSize samples per oracle call (default 64)
+ * @param squareQueries queries per sample of the Square attack (default 5,000, as in AutoAttack)
+ * @param targets target classes of APGD-T, at most K − 1 are used (default 9, as in AutoAttack)
+ * @param minNormSteps iterations of the minimum-norm attack that finds each sample's smallest
+ *     breaking radius (default 100; 0 skips it)
  */
 public record RobustnessSettings(
     List<Double> eps,
@@ -41,14 +45,17 @@ public record RobustnessSettings(
     Path saveAdversarial,
     double largeEpsFactor,
     int maskingSamples,
-    int batchSize) {
+    int batchSize,
+    int squareQueries,
+    int targets,
+    int minNormSteps) {
 
   /** Checks ranges and copies the lists. */
   public RobustnessSettings {
     eps = List.copyOf(eps);
     stabilityRadii = List.copyOf(stabilityRadii);
     if (eps.isEmpty() || eps.stream().anyMatch(e -> !(e > 0) || !Double.isFinite(e))) {
-      throw new IllegalArgumentException("--pgd-eps needs positive finite radii, got " + eps);
+      throw new IllegalArgumentException("--eps needs positive finite radii, got " + eps);
     }
     if (stabilityRadii.isEmpty() || stabilityRadii.stream().anyMatch(r -> !(r > 0) || !Double.isFinite(r))) {
       throw new IllegalArgumentException("--stability-radii needs positive finite radii, got " + stabilityRadii);
@@ -58,6 +65,10 @@ public record RobustnessSettings(
     }
     if (restarts < 1) {
       throw new IllegalArgumentException("--pgd-restarts must be at least 1, got " + restarts);
+    }
+    if (squareQueries < 1 || targets < 1 || minNormSteps < 0) {
+      throw new IllegalArgumentException("--square-queries and --targets must be at least 1 and --min-norm-steps at least 0; got "
+          + squareQueries + ", " + targets + ", " + minNormSteps);
     }
     if (!(stepSizeFactor > 0) || stabilityDirections < 1 || !(largeEpsFactor > 1) || maskingSamples < 1 || batchSize < 1) {
       throw new IllegalArgumentException("robustness settings out of range: " + stepSizeFactor + ", "
@@ -72,7 +83,7 @@ public record RobustnessSettings(
         PgdL2.DEFAULT_STEPS,
         PgdL2.DEFAULT_STEP_SIZE_FACTOR,
         PgdL2.DEFAULT_RESTARTS,
-        AttackKind.PGD,
+        AttackKind.DEFAULT,
         0,
         null,
         logGrid(1e-3, 1e-1, 5),
@@ -81,7 +92,10 @@ public record RobustnessSettings(
         null,
         5.0,
         100,
-        64);
+        64,
+        SquareL2.DEFAULT_QUERIES,
+        ApgdTargetedL2.DEFAULT_TARGETS,
+        FmnL2.DEFAULT_STEPS);
   }
 
   /**
@@ -98,7 +112,7 @@ public record RobustnessSettings(
   }
 
   /**
-   * Parses a comma-separated list of positive numbers, e.g. {@code --pgd-eps 0.05,0.1}.
+   * Parses a comma-separated list of positive numbers, e.g. {@code --eps 0.05,0.1}.
    *
    * @param flag the flag's name for the error message
    */
@@ -133,78 +147,96 @@ public record RobustnessSettings(
   /** A copy with other radii. */
   public RobustnessSettings withEps(List<Double> v) {
     return new RobustnessSettings(v, steps, stepSizeFactor, restarts, attack, seed, inputRange, stabilityRadii,
-        stabilityDirections, noise, saveAdversarial, largeEpsFactor, maskingSamples, batchSize);
+        stabilityDirections, noise, saveAdversarial, largeEpsFactor, maskingSamples, batchSize, squareQueries, targets, minNormSteps);
   }
 
   /** A copy with other steps. */
   public RobustnessSettings withSteps(int v) {
     return new RobustnessSettings(eps, v, stepSizeFactor, restarts, attack, seed, inputRange, stabilityRadii,
-        stabilityDirections, noise, saveAdversarial, largeEpsFactor, maskingSamples, batchSize);
+        stabilityDirections, noise, saveAdversarial, largeEpsFactor, maskingSamples, batchSize, squareQueries, targets, minNormSteps);
   }
 
   /** A copy with other restarts. */
   public RobustnessSettings withRestarts(int v) {
     return new RobustnessSettings(eps, steps, stepSizeFactor, v, attack, seed, inputRange, stabilityRadii,
-        stabilityDirections, noise, saveAdversarial, largeEpsFactor, maskingSamples, batchSize);
+        stabilityDirections, noise, saveAdversarial, largeEpsFactor, maskingSamples, batchSize, squareQueries, targets, minNormSteps);
   }
 
   /** A copy with another attack choice. */
   public RobustnessSettings withAttack(AttackKind v) {
     return new RobustnessSettings(eps, steps, stepSizeFactor, restarts, v, seed, inputRange, stabilityRadii,
-        stabilityDirections, noise, saveAdversarial, largeEpsFactor, maskingSamples, batchSize);
+        stabilityDirections, noise, saveAdversarial, largeEpsFactor, maskingSamples, batchSize, squareQueries, targets, minNormSteps);
   }
 
   /** A copy with another seed. */
   public RobustnessSettings withSeed(long v) {
     return new RobustnessSettings(eps, steps, stepSizeFactor, restarts, attack, v, inputRange, stabilityRadii,
-        stabilityDirections, noise, saveAdversarial, largeEpsFactor, maskingSamples, batchSize);
+        stabilityDirections, noise, saveAdversarial, largeEpsFactor, maskingSamples, batchSize, squareQueries, targets, minNormSteps);
   }
 
   /** A copy with another input range (null: from the model's metadata, else [0, 1]). */
   public RobustnessSettings withInputRange(InputRange v) {
     return new RobustnessSettings(eps, steps, stepSizeFactor, restarts, attack, seed, v, stabilityRadii,
-        stabilityDirections, noise, saveAdversarial, largeEpsFactor, maskingSamples, batchSize);
+        stabilityDirections, noise, saveAdversarial, largeEpsFactor, maskingSamples, batchSize, squareQueries, targets, minNormSteps);
   }
 
   /** A copy with other stability radii. */
   public RobustnessSettings withStabilityRadii(List<Double> v) {
     return new RobustnessSettings(eps, steps, stepSizeFactor, restarts, attack, seed, inputRange, v,
-        stabilityDirections, noise, saveAdversarial, largeEpsFactor, maskingSamples, batchSize);
+        stabilityDirections, noise, saveAdversarial, largeEpsFactor, maskingSamples, batchSize, squareQueries, targets, minNormSteps);
   }
 
   /** A copy with another direction count. */
   public RobustnessSettings withStabilityDirections(int v) {
     return new RobustnessSettings(eps, steps, stepSizeFactor, restarts, attack, seed, inputRange, stabilityRadii,
-        v, noise, saveAdversarial, largeEpsFactor, maskingSamples, batchSize);
+        v, noise, saveAdversarial, largeEpsFactor, maskingSamples, batchSize, squareQueries, targets, minNormSteps);
   }
 
   /** A copy with a noise-direction file (or null). */
   public RobustnessSettings withNoise(Path v) {
     return new RobustnessSettings(eps, steps, stepSizeFactor, restarts, attack, seed, inputRange, stabilityRadii,
-        stabilityDirections, v, saveAdversarial, largeEpsFactor, maskingSamples, batchSize);
+        stabilityDirections, v, saveAdversarial, largeEpsFactor, maskingSamples, batchSize, squareQueries, targets, minNormSteps);
   }
 
   /** A copy saving adversarial inputs to {@code v} (or not, with null). */
   public RobustnessSettings withSaveAdversarial(Path v) {
     return new RobustnessSettings(eps, steps, stepSizeFactor, restarts, attack, seed, inputRange, stabilityRadii,
-        stabilityDirections, noise, v, largeEpsFactor, maskingSamples, batchSize);
+        stabilityDirections, noise, v, largeEpsFactor, maskingSamples, batchSize, squareQueries, targets, minNormSteps);
   }
 
   /** A copy with another large-ε factor. */
   public RobustnessSettings withLargeEpsFactor(double v) {
     return new RobustnessSettings(eps, steps, stepSizeFactor, restarts, attack, seed, inputRange, stabilityRadii,
-        stabilityDirections, noise, saveAdversarial, v, maskingSamples, batchSize);
+        stabilityDirections, noise, saveAdversarial, v, maskingSamples, batchSize, squareQueries, targets, minNormSteps);
   }
 
   /** A copy with another masking-sample count. */
   public RobustnessSettings withMaskingSamples(int v) {
     return new RobustnessSettings(eps, steps, stepSizeFactor, restarts, attack, seed, inputRange, stabilityRadii,
-        stabilityDirections, noise, saveAdversarial, largeEpsFactor, v, batchSize);
+        stabilityDirections, noise, saveAdversarial, largeEpsFactor, v, batchSize, squareQueries, targets, minNormSteps);
   }
 
   /** A copy with another batch size. */
   public RobustnessSettings withBatchSize(int v) {
     return new RobustnessSettings(eps, steps, stepSizeFactor, restarts, attack, seed, inputRange, stabilityRadii,
-        stabilityDirections, noise, saveAdversarial, largeEpsFactor, maskingSamples, v);
+        stabilityDirections, noise, saveAdversarial, largeEpsFactor, maskingSamples, v, squareQueries, targets, minNormSteps);
+  }
+
+  /** A copy with another Square query budget. */
+  public RobustnessSettings withSquareQueries(int v) {
+    return new RobustnessSettings(eps, steps, stepSizeFactor, restarts, attack, seed, inputRange, stabilityRadii,
+        stabilityDirections, noise, saveAdversarial, largeEpsFactor, maskingSamples, batchSize, v, targets, minNormSteps);
+  }
+
+  /** A copy with another APGD-T target count. */
+  public RobustnessSettings withTargets(int v) {
+    return new RobustnessSettings(eps, steps, stepSizeFactor, restarts, attack, seed, inputRange, stabilityRadii,
+        stabilityDirections, noise, saveAdversarial, largeEpsFactor, maskingSamples, batchSize, squareQueries, v, minNormSteps);
+  }
+
+  /** A copy with other minimum-norm attack steps (0: no smallest-radius search). */
+  public RobustnessSettings withMinNormSteps(int v) {
+    return new RobustnessSettings(eps, steps, stepSizeFactor, restarts, attack, seed, inputRange, stabilityRadii,
+        stabilityDirections, noise, saveAdversarial, largeEpsFactor, maskingSamples, batchSize, squareQueries, targets, v);
   }
 }

@@ -40,6 +40,13 @@ public record AuditOption<T>(
     return flags.isEmpty() ? key : flags.get(0);
   }
 
+  /** A copy that also answers to {@code alias} (after its own flags). */
+  public AuditOption<T> withAlias(String alias) {
+    List<String> all = new ArrayList<>(flags);
+    all.add(alias);
+    return new AuditOption<>(key, List.copyOf(all), defaultValue, doc, parser, valid, requirement);
+  }
+
   /** Whether this is an on/off flag that takes no value. */
   public boolean isSwitch() {
     return defaultValue instanceof Boolean;

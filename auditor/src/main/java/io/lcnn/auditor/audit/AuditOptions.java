@@ -85,12 +85,26 @@ public final class AuditOptions implements Serializable {
   public static final AuditOption<Integer> FD_ROWS_PER_CALL = AuditOption.integer("fdRowsPerCall", null,
       FiniteDifferenceOracleFactory.DEFAULT_ROWS_PER_CALL, "Perturbed samples per call of the finite-difference oracles", 2);
   /** Robustness probes: an attack kind, or none. */
-  public static final AuditOption<String> ATTACK = new AuditOption<>("attack", List.of("--attack"), "pgd",
-      "Robustness probes: pgd, apgd, both (per-sample worst case), or none (skips attacks, stability and masking checks)",
-      t -> t.equalsIgnoreCase("none") ? "none" : AttackKind.parse(t).json(), v -> true, "an attack or none");
-  /** l2 attack radii in input units. */
-  public static final AuditOption<List<Double>> PGD_EPS = AuditOption.radii("pgdEps", "--pgd-eps",
-      RobustnessSettings.defaults().eps(), "l2 attack radii in input units, comma-separated");
+  public static final AuditOption<String> ATTACK = new AuditOption<>("attack", List.of("--attack"),
+      RobustnessSettings.defaults().attack().json(),
+      "Robustness probes: a comma list of pgd, apgd, apgd-t, square, both (pgd,apgd), autoattack (apgd,apgd-t,square);"
+          + " each later attack runs on the samples still standing, per-sample worst case; or none (skips attacks,"
+          + " stability and masking checks)",
+      t -> t.equalsIgnoreCase("none") ? "none" : AttackKind.parse(t).json(), v -> true, "an attack list or none");
+  /** l2 attack radii in input units, for every attack. */
+  public static final AuditOption<List<Double>> PGD_EPS = AuditOption.radii("pgdEps", "--eps",
+      RobustnessSettings.defaults().eps(), "l2 attack radii in input units, comma-separated, for every attack")
+      .withAlias("--pgd-eps");
+  /** Queries per sample of the Square attack. */
+  public static final AuditOption<Integer> SQUARE_QUERIES = AuditOption.integer("squareQueries", "--square-queries",
+      RobustnessSettings.defaults().squareQueries(), "Queries per sample of the gradient-free Square attack", 1);
+  /** Target classes of APGD-T. */
+  public static final AuditOption<Integer> TARGETS = AuditOption.integer("targets", "--targets",
+      RobustnessSettings.defaults().targets(), "Target classes of APGD-T (at most K-1 are used)", 1);
+  /** Steps of the minimum-norm attack (0 skips it). */
+  public static final AuditOption<Integer> MIN_NORM_STEPS = AuditOption.integer("minNormSteps", "--min-norm-steps",
+      RobustnessSettings.defaults().minNormSteps(),
+      "Steps of the FMN minimum-norm attack giving each sample's smallest breaking radius (0 skips it)", 0);
   /** Attack steps per restart. */
   public static final AuditOption<Integer> PGD_STEPS = AuditOption.integer("pgdSteps", "--pgd-steps",
       PgdL2.DEFAULT_STEPS, "Attack steps per restart (step size 2.5·ε/steps)", 1);
@@ -140,7 +154,8 @@ public final class AuditOptions implements Serializable {
   /** Every audit option, in {@code --help} order. */
   public static final List<AuditOption<?>> ALL = List.of(
       DEVICE, WORKERS, THREADS, BATCH_SIZE, EPSILON, EIGEN, EIGEN_ITERS, EIGEN_TOL, OUTPUT, OUTPUT_NAME, MAX_SAMPLES, SEED, GRADIENTS,
-      FD_STEP, FD_HVP_STEP, SELF_CHECK_SAMPLES, FD_ROWS_PER_CALL, ATTACK, PGD_EPS, PGD_STEPS, PGD_RESTARTS, INPUT_RANGE,
+      FD_STEP, FD_HVP_STEP, SELF_CHECK_SAMPLES, FD_ROWS_PER_CALL, ATTACK, PGD_EPS, SQUARE_QUERIES, TARGETS, MIN_NORM_STEPS,
+      PGD_STEPS, PGD_RESTARTS, INPUT_RANGE,
       STABILITY_RADII, NOISE, SAVE_ADVERSARIAL, NO_BOUND, EIGEN_K, SPECTRUM, SPECTRUM_SAMPLES, SPECTRUM_PROBES,
       SPECTRUM_STEPS, SPECTRUM_KERNEL);
 
@@ -292,6 +307,9 @@ public final class AuditOptions implements Serializable {
         .withEps(get(PGD_EPS))
         .withSteps(get(PGD_STEPS))
         .withRestarts(get(PGD_RESTARTS))
+        .withSquareQueries(get(SQUARE_QUERIES))
+        .withTargets(get(TARGETS))
+        .withMinNormSteps(get(MIN_NORM_STEPS))
         .withStabilityRadii(get(STABILITY_RADII))
         .withSeed(seed())
         .withBatchSize(batchSize());

@@ -107,13 +107,13 @@ public final class MaskingChecks {
       logitOutputs(oracle, sub, probability, saturated, progress);
       deterministic(oracle, sub.head(Math.max(inFirstBatch, 1)), forwardDifference, outputScale, progress);
       double eps = settings.maxEps();
-      List<Attack> attacks = settings.attack().attacks(settings, range);
+      List<Attack> attacks = settings.attack().gradientAttacks(settings, range);
       strength[0] = strength(oracle, sub, firstIndex, attacks, eps, progress);
       strength[1] = strength(oracle, sub, firstIndex,
           List.of(new RandomNoiseL2(settings.steps(), settings.seed() + 7, range)), eps, progress);
       strength[2] = strength(oracle, sub, firstIndex, List.of(PgdL2.oneStep(range)), eps, progress);
       RobustnessSettings stronger = stronger();
-      strength[3] = strength(oracle, sub, firstIndex, stronger.attack().attacks(stronger, range), eps, progress);
+      strength[3] = strength(oracle, sub, firstIndex, stronger.attack().gradientAttacks(stronger, range), eps, progress);
       strength[4] = strength(oracle, sub, firstIndex, attacks, largeEps(settings, range, sub.inputs().sampleSize()), progress);
       cleanCorrect(oracle, sub, correct, progress);
     } else {
@@ -129,6 +129,9 @@ public final class MaskingChecks {
     List<MaskingCheck> out = new ArrayList<>();
     int subSize = s.correct().length;
     out.add(monotone(main));
+    if (main.brokenByAttack().containsKey("square")) {
+      out.add(gradientFreeBeatsWhiteBox(main));
+    }
     out.add(finiteGradients(s.badGradient()));
     out.add(logitOutputs(s.probability(), s.saturated()));
     out.add(deterministic(s.forwardDifference(), s.outputScale()));
@@ -258,6 +261,22 @@ public final class MaskingChecks {
     double tolerance = Math.max(0.01, 1.0 / main.samples());
     return new MaskingCheck("accuracy-monotone-in-eps", rise <= tolerance + 1e-9, rise, tolerance,
         "Largest rise of robust accuracy from one ε to the next larger one (clean accuracy first); accuracy that rises with the budget means the attack failed where a weaker one succeeded.");
+  }
+
+  /**
+   * AutoAttack's flag: at the largest ε, the share of all samples that the gradient-free Square
+   * attack broke after every gradient attack before it had left them standing.
+   */
+  private MaskingCheck gradientFreeBeatsWhiteBox(AttackSuite.Outcome main) {
+    int e = 0;
+    for (int i = 1; i < main.eps().size(); i++) {
+      e = main.eps().get(i) > main.eps().get(e) ? i : e;
+    }
+    double share = (double) main.brokenOnlyBy("square", e) / main.samples();
+    double tolerance = Math.max(0.01, 1.0 / main.samples());
+    return new MaskingCheck("gradient-free-beats-white-box", share <= tolerance + 1e-9, share, tolerance,
+        "Share of samples at ε=" + main.eps().get(e) + " that the gradient-free Square attack broke after the gradient attacks"
+            + " left them standing; when random search beats the gradient, the gradient is misleading the attacks (masking).");
   }
 
   private void finiteGradients(GradientOracle oracle, LabeledData sub, boolean[] bad, IntConsumer progress) {

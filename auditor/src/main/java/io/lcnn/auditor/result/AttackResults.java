@@ -15,10 +15,13 @@ import java.util.Map;
  * @param inputRange valid input range [lo, hi] every adversarial input is clipped to
  * @param samples samples attacked
  * @param cleanAccuracy accuracy without attack, in [0, 1]
- * @param accuracy per attack name ({@code "pgd"}, {@code "apgd"}), robust accuracy per ε (key: ε as written in {@code eps})
+ * @param accuracy per attack name ({@code "pgd"}, {@code "apgd"}, {@code "apgd-t"}, {@code "square"}) in running order,
+ *     robust accuracy per ε (key: ε as written in {@code eps}) after that attack and every earlier one
  * @param worstCaseAccuracy per ε, accuracy when a sample counts as broken if any attack broke it
  * @param smallestBreakingEps per sample, the smallest ε at which it was broken (null if never or misclassified clean: 0)
  * @param adversarialDir folder of saved adversarial inputs ({@code eps_<ε>.npy}), relative to audit.json, if saved
+ * @param smallestRadii per-sample smallest breaking radii and Proposition 2's radii; null when
+ *     the minimum-norm attack was not run
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AttackResults(
@@ -33,4 +36,5 @@ public record AttackResults(
     Map<String, Map<String, Double>> accuracy,
     Map<String, Double> worstCaseAccuracy,
     List<Double> smallestBreakingEps,
-    String adversarialDir) {}
+    String adversarialDir,
+    SmallestRadii smallestRadii) {}

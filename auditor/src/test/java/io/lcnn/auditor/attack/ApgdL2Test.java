@@ -2,6 +2,7 @@ package io.lcnn.auditor.attack;
 
 import static io.lcnn.auditor.attack.AttackTestSupport.assertBrokenAreMisclassified;
 import static io.lcnn.auditor.attack.AttackTestSupport.assertInBallAndRange;
+import static io.lcnn.auditor.attack.AttackTestSupport.count;
 import static io.lcnn.auditor.attack.AttackTestSupport.linearDistance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,13 +64,5 @@ class ApgdL2Test {
     System.out.println("ε=" + eps + " broken of " + data.size() + ": pgd " + pgdBroken + ", apgd " + apgdBroken);
     assertTrue(pgdBroken > 0 && pgdBroken < data.size(), "the test needs a partly robust model, pgd broke " + pgdBroken);
     assertTrue(apgdBroken >= pgdBroken, "APGD broke " + apgdBroken + " samples, PGD " + pgdBroken);
-  }
-
-  private static int count(boolean[] b) {
-    int c = 0;
-    for (boolean v : b) {
-      c += v ? 1 : 0;
-    }
-    return c;
   }
 }

@@ -82,7 +82,7 @@ class AttackSuiteTest {
     LabeledData data = new LabeledData(clean.inputs(), labels, "synthetic");
     RobustnessSettings s = RobustnessSettings.defaults().withSteps(10).withRestarts(1);
     AttackSuite.Outcome o = new AttackSuite(s.attack().attacks(s, InputRange.UNIT), EPS, 8).run(oracle, data, n -> {});
-    AttackResults r = RobustnessProbes.toResults(o, s, InputRange.UNIT, null);
+    AttackResults r = RobustnessProbes.toResults(o, s, InputRange.UNIT, null, null);
     assertEquals(29.0 / 30, r.cleanAccuracy(), 1e-12);
     assertEquals(0.0, r.smallestBreakingEps().get(0));
     assertEquals(EPS.size(), r.accuracy().get("pgd").size());

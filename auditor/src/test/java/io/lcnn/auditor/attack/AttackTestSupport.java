@@ -55,4 +55,13 @@ final class AttackTestSupport {
     }
     return best;
   }
+
+  /** Number of true entries. */
+  static int count(boolean[] b) {
+    int c = 0;
+    for (boolean v : b) {
+      c += v ? 1 : 0;
+    }
+    return c;
+  }
 }

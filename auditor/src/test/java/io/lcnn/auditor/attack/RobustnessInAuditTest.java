@@ -51,10 +51,10 @@ class RobustnessInAuditTest {
     assertTrue(Files.exists(out.resolve("adversarial").resolve("eps_0.2.npy")));
     assertEquals(s.eps(), r.settings().pgdEps());
     assertEquals(10, r.settings().pgdSteps());
-    assertEquals("both", r.settings().attack());
+    assertEquals("pgd,apgd", r.settings().attack());
     assertEquals(5, r.gradientStability().radii().size());
     assertTrue(r.gradientStability().radii().get(0).predictedMean() > 0, "C_f should come from the geometry");
-    assertEquals(9, r.maskingChecks().size(), "with the geometry's norms the quadratic-model check runs");
+    assertEquals(10, r.maskingChecks().size(), "with the geometry's norms the quadratic-model check runs, and the sanity check");
     for (MaskingCheck c : r.maskingChecks()) {
       assertTrue(c.passed(), c.toString());
     }

@@ -35,13 +35,20 @@ class RobustnessProbesTest {
     assertEquals("adversarial", r.attacks().adversarialDir());
     for (double e : s.eps()) {
       assertTrue(Files.exists(audit.resolve("adversarial").resolve(AdversarialWriter.fileName(e))));
+      for (String attack : List.of("pgd", "apgd")) {
+        assertTrue(Files.exists(audit.resolve("adversarial").resolve(attack).resolve(AdversarialWriter.fileName(e))), attack + " " + e);
+      }
     }
+    assertEquals(24, r.attacks().smallestRadii().radius().size());
+    assertEquals("fmn", r.attacks().smallestRadii().attack());
     assertEquals(List.of("pgd", "apgd"), List.copyOf(r.attacks().accuracy().keySet()));
     assertEquals(24, r.attacks().smallestBreakingEps().size());
     assertEquals(1, r.gradientStability().directions());
     assertEquals(10, r.gradientStability().radii().get(0).perSample().size());
     assertEquals(5, r.gradientStability().radii().size());
-    assertEquals(8, r.maskingChecks().size());
+    assertEquals(9, r.maskingChecks().size(), "eight checks and the adversarial-example sanity check");
+    assertEquals("adversarial-examples-valid", r.maskingChecks().get(8).name());
+    assertTrue(r.maskingChecks().get(8).passed(), r.maskingChecks().get(8).toString());
     assertTrue(calls[0] > 0);
     String json = AuditJson.mapper().writeValueAsString(r);
     assertNotNull(AuditJson.mapper().readValue(json, RobustnessReport.class).attacks());

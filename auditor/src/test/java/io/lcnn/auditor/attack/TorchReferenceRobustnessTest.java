@@ -104,6 +104,25 @@ class TorchReferenceRobustnessTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"mlp_softplus", "cnn_relu_maxpool_bn", "resnet_softplus", "cnn_softmax_normalized"})
+  void autoattackAtAReducedBudgetIsNeverAboveTheReferenceNorAbovePgd(String model) throws IOException {
+    // AutoAttack's order at a CI-sized budget: APGD-CE 50 steps, APGD-T 3 targets x 50 steps, Square 1,000 queries
+    RobustnessSettings s = referenceSettings().withAttack(AttackKind.parse("autoattack")).withRestarts(1)
+        .withTargets(3).withSquareQueries(1000);
+    AttackSuite.Outcome auto = attack(model, s);
+    AttackSuite.Outcome pgd = referenceRun(model);
+    JsonNode ref = reference(model).get("pgd_l2_accuracy");
+    for (int e = 0; e < REFERENCE_EPS.size(); e++) {
+      double a = auto.worstCaseAccuracy(e);
+      double want = ref.get(String.valueOf(REFERENCE_EPS.get(e))).asDouble();
+      System.out.printf("%s ε=%s: autoattack %.3f (after apgd %.3f, apgd-t %.3f) pgd %.3f reference %.3f%n", model,
+          REFERENCE_EPS.get(e), a, auto.accuracy("apgd", e), auto.accuracy("apgd-t", e), pgd.worstCaseAccuracy(e), want);
+      assertTrue(a <= want + 1e-9, model + " ε=" + REFERENCE_EPS.get(e) + ": autoattack " + a + " above the reference " + want);
+      assertTrue(a <= pgd.worstCaseAccuracy(e) + 1e-9, model + " ε=" + REFERENCE_EPS.get(e) + ": autoattack " + a + " above pgd");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mlp_softplus", "cnn_relu_maxpool_bn", "resnet_softplus", "cnn_softmax_normalized"})
   void relativeGradientChangeMatchesTheReferenceWithItsNoiseDirections(String model) throws IOException {
     JsonNode rgc = reference(model).get("relative_gradient_change");
     FloatTensor noise = Npy.readFloats(dir(model).resolve("noise.npy"));

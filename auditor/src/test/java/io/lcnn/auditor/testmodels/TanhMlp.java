@@ -84,6 +84,35 @@ public final class TanhMlp {
     return z;
   }
 
+  /** Logits of one sample given in double precision (for finite-difference references). */
+  public double[] logitsDouble(double[] x) {
+    double[] h;
+    if (hidden == 0) {
+      h = new double[in];
+      for (int j = 0; j < in; j++) {
+        h[j] = x[j] - center;
+      }
+    } else {
+      h = new double[hidden];
+      for (int j = 0; j < hidden; j++) {
+        double s = b1[j];
+        for (int i = 0; i < in; i++) {
+          s += w1[j * in + i] * (x[i] - center);
+        }
+        h[j] = Math.tanh(s);
+      }
+    }
+    double[] z = new double[classes];
+    for (int k = 0; k < classes; k++) {
+      double s = b2[k];
+      for (int j = 0; j < h.length; j++) {
+        s += w2[k * h.length + j] * h[j];
+      }
+      z[k] = s;
+    }
+    return z;
+  }
+
   private double[] hiddenActivations(float[] x, int off) {
     if (hidden == 0) {
       double[] h = new double[in];

@@ -178,6 +178,33 @@ public final class ChartSvg {
   }
 
   /**
+   * A scatter plot of points (markers only), one series per {@link Line} (its {@code dashed} flag
+   * is ignored), on log or linear axes; points with a non-finite or, on a log axis, non-positive
+   * coordinate are left out.
+   */
+  public static String scatter(String id, String xLabel, String yLabel, boolean log, List<Line> series) {
+    XYSeriesCollection data = new XYSeriesCollection();
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(false, true);
+    Shape dot = new Ellipse2D.Double(-3, -3, 6, 6);
+    for (int i = 0; i < series.size(); i++) {
+      Line l = series.get(i);
+      XYSeries s = new XYSeries(l.name() + " ".repeat(i), false, true);
+      for (int k = 0; k < l.x().length; k++) {
+        boolean finite = Double.isFinite(l.x()[k]) && Double.isFinite(l.y()[k]);
+        if (finite && (!log || (l.x()[k] > 0 && l.y()[k] > 0))) {
+          s.add(l.x()[k], l.y()[k]);
+        }
+      }
+      data.addSeries(s);
+      r.setSeriesPaint(i, color(l.color()));
+      r.setSeriesShape(i, dot);
+    }
+    org.jfree.chart.axis.ValueAxis x = log ? logAxis(xLabel) : linearAxis(xLabel);
+    org.jfree.chart.axis.ValueAxis y = log ? logAxis(yLabel) : linearAxis(yLabel);
+    return svg(id, new XYPlot(data, x, y, r));
+  }
+
+  /**
    * One line of a {@link #lines} chart.
    *
    * @param name legend entry

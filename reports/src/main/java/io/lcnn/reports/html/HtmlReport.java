@@ -74,6 +74,7 @@ public final class HtmlReport {
         ReportCharts.stabilityTables(named),
         ReportCharts.robustness(named),
         generator,
+        ReportCharts.radiusScatter(named),
         GeometryViews.build(named));
     String script = resource(SCRIPT);
     Map<String, Object> ctx = new HashMap<>();

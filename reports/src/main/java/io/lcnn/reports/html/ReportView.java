@@ -89,12 +89,13 @@ public final class ReportView {
    * @param stabilityTables per model stability figures
    * @param robustness robust accuracy chart, or null when not run
    * @param generator tool name and version for the footer
+   * @param radiusScatter Proposition 2's radius against the smallest breaking radius, or null
    * @param geometry the curvature bound and the Hessian spectrum (docs/geometry.md)
    */
   public record Page(
       String title, String subtitle, Verdict verdict, List<ModelView> models, Table table1, Table table2,
       Table table3, List<Chart> distributions, Chart stability, List<Table> stabilityTables, Chart robustness,
-      String generator, Geometry geometry) {}
+      String generator, Chart radiusScatter, Geometry geometry) {}
 
   /**
    * The curvature-bound section.
