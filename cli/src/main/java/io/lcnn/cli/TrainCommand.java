@@ -167,9 +167,8 @@ public final class TrainCommand implements Subcommand {
       System.err.println("lcnn train: note: CURE has not trained the standard (softplus-1000) ResNet-18 here: it stayed at"
           + " chance accuracy or turned NaN within a few steps (docs/training.md, known issues)");
     }
-    try {
-      new TrainingRun(cfg, data, outDir, System.out, !noProgress, StopRequest.onSignals())
-          .run(resume == null ? null : Path.of(resume));
+    try (StopRequest stop = StopRequest.onSignals()) {
+      new TrainingRun(cfg, data, outDir, System.out, !noProgress, stop).run(resume == null ? null : Path.of(resume));
     } catch (CheckpointException e) {
       throw new CliException(e.getMessage());
     } catch (TrainingDivergedException e) {
