@@ -61,13 +61,13 @@ public final class DemoCommand implements Subcommand {
   private String data;
 
   @Parameter(names = "--epochs", description = "Training epochs per model")
-  private int epochs = 20;
+  private int epochs = 10;
 
   @Parameter(names = "--width", description = "Small CNN channel multiplier (32/64/64 x width)")
   private double width = 0.5;
 
   @Parameter(names = "--audit-samples", description = "Test (and train) samples each audit measures")
-  private int auditSamples = 500;
+  private int auditSamples = 300;
 
   @Parameter(names = "--pgd-steps", description = "PGD steps per restart in the audits")
   private int pgdSteps = 20;
