@@ -58,8 +58,13 @@ public final class TrainingRun {
         (int) s[0], (int) s[1], (int) s[2], data.classNames().length);
   }
 
-  /** Trains from scratch ({@code resumeFrom == null}) or from a checkpoint; returns the final record. */
+  /**
+   * Trains from scratch ({@code resumeFrom == null}) or from a checkpoint; returns the final record.
+   *
+   * @throws IllegalArgumentException when the configuration fails {@link TrainConfig#check}
+   */
   public ObjectNode run(Path resumeFrom) {
+    cfg.check();
     Engine.getInstance().setRandomSeed((int) cfg.seed());
     ModelSpec spec = spec();
     ObjectNode record = baseRecord(spec, resumeFrom);
