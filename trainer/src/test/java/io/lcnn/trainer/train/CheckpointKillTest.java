@@ -42,7 +42,10 @@ class CheckpointKillTest {
 
     Probe(Path work, Path dir, int epochs, String pauseStage, int pauseAtSave, boolean signals) throws IOException {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+      // perl resets SIGINT and SIGTERM to their defaults before it runs the JVM: a JVM whose
+      // parent ignores SIGINT (a build started in the background, nohup) keeps ignoring it.
+      process = new ProcessBuilder("perl", "-e", "$SIG{INT} = 'DEFAULT'; $SIG{TERM} = 'DEFAULT'; exec @ARGV or die",
+          java, "-cp", System.getProperty("java.class.path"),
           CheckpointKillProbe.class.getName(), dir.toString(), Integer.toString(epochs), pauseStage,
           Integer.toString(pauseAtSave), signals ? "yes" : "no")
           .directory(work.toFile()).redirectErrorStream(true).start();
