@@ -96,7 +96,7 @@ public class AttackCostBenchmark {
     Object out;
     if (attack.equals("fmn")) {
       out = FmnL2.withDefaults(Math.max(1, (int) Math.round(FmnL2.DEFAULT_STEPS * budget)), 0, InputRange.UNIT)
-          .run(oracle, x, labels, 0, n -> calls[0] += n);
+          .run(oracle, x, labels, Attack.consecutive(0, x.batchSize()), n -> calls[0] += n);
     } else {
       Attack a = switch (attack) {
         case "pgd" -> new PgdL2(steps, 2.5, 3, true, 0, InputRange.UNIT);
@@ -106,7 +106,7 @@ public class AttackCostBenchmark {
             InputRange.UNIT);
         default -> throw new IllegalArgumentException("unknown attack " + attack);
       };
-      out = a.run(oracle, x, labels, 0.1, 0, n -> calls[0] += n);
+      out = a.run(oracle, x, labels, 0.1, Attack.consecutive(0, x.batchSize()), n -> calls[0] += n);
     }
     counters.sampleSteps += (long) batch * calls[0];
     counters.samples += batch;

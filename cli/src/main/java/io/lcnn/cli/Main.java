@@ -9,6 +9,7 @@ import io.lcnn.errors.CheckFailedException;
 import io.lcnn.errors.InternalErrorException;
 import io.lcnn.errors.LcnnException;
 import io.lcnn.errors.PrintableText;
+import io.lcnn.errors.StoppedException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +21,8 @@ import org.apache.commons.text.similarity.LevenshteinDistance;
 /**
  * Entry point of the {@code lcnn} command: parses the subcommand with jcommander and runs it.
  * Exit codes ({@link #exitCode}, the one place they are decided): 0 success, 1 a check or gate
- * failed, 2 bad input or usage, 3 an internal error (stack trace with {@code --debug}).
+ * failed, 2 bad input or usage, 3 an internal error (stack trace with {@code --debug}), 130/143 stopped
+ * by SIGINT/SIGTERM at a safe point (a training writes its checkpoint first).
  */
 public final class Main {
   /** Exit code of a check or gate that failed. */
@@ -152,6 +154,9 @@ public final class Main {
     }
     if (e instanceof CheckFailedException) {
       return CHECK_FAILED;
+    }
+    if (e instanceof StoppedException stopped) {
+      return stopped.exitCode();
     }
     return INTERNAL_ERROR;
   }

@@ -5,13 +5,16 @@ import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import io.lcnn.datasets.DatasetException;
 import io.lcnn.trainer.model.ModelFamily;
+import io.lcnn.trainer.train.Checkpoint;
 import io.lcnn.trainer.train.CheckpointException;
 import io.lcnn.trainer.train.Recipe;
+import io.lcnn.trainer.train.StopRequest;
 import io.lcnn.trainer.train.ThreadSafetyCheck;
 import io.lcnn.trainer.train.TrainConfig;
 import io.lcnn.trainer.train.TrainingData;
 import io.lcnn.trainer.train.TrainingDivergedException;
 import io.lcnn.trainer.train.TrainingRun;
+import io.lcnn.trainer.train.TrainingStoppedException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -62,10 +65,10 @@ public final class TrainCommand implements Subcommand {
   @Parameter(names = "--lr-decay", description = "Learning-rate factor at each milestone")
   private double lrDecay = DEFAULTS.lrDecay();
 
-  @Parameter(names = "--lambda-beta", description = "LCNN penalty weight of the sum of betas (the authors' value;"
-      + " on small networks and short schedules 1e-3 keeps about a point more accuracy at similar curvature,"
-      + " docs/training.md)")
-  private double lambdaBeta = DEFAULTS.lambdaBeta();
+  @Parameter(names = "--lambda-beta", description = "LCNN penalty weight of the sum of betas (default: 1e-3 for"
+      + " small-cnn, where the authors' 1e-2 cost about 0.7 points more accuracy at similar curvature;"
+      + " the authors' 1e-2 for resnet18; docs/training.md)")
+  private Double lambdaBeta;
 
   @Parameter(names = "--lambda-gamma", description = "LCNN penalty weight of the sum of |log gamma|")
   private double lambdaGamma = DEFAULTS.lambdaGamma();
@@ -100,6 +103,9 @@ public final class TrainCommand implements Subcommand {
   @Parameter(names = "--no-progress", description = "No progress bar")
   private boolean noProgress;
 
+  @Parameter(names = "--force", description = "Replace the checkpoint already in --out")
+  private boolean force;
+
   @Override
   public String name() {
     return "train";
@@ -118,15 +124,21 @@ public final class TrainCommand implements Subcommand {
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
-    if (epochs < 1 || batchSize < 1) {
-      throw new CliException("--epochs and --batch-size must be positive");
-    }
     double[] milestones;
     try {
       milestones = lrMilestones.isBlank() ? new double[0]
           : Arrays.stream(lrMilestones.split(",")).mapToDouble(s -> Double.parseDouble(s.trim())).toArray();
     } catch (NumberFormatException e) {
       throw new CliException("--lr-milestones: expected comma-separated fractions, got '" + lrMilestones + "'");
+    }
+    Path outDir = Path.of(out);
+    boolean resumeInPlace = resume != null
+        && Path.of(resume).toAbsolutePath().normalize().equals(outDir.toAbsolutePath().normalize());
+    try {
+      config(r, ModelFamily.SMALL_CNN, milestones, false).check();
+      Checkpoint.checkTarget(outDir, force || resumeInPlace);
+    } catch (IllegalArgumentException | CheckpointException e) {
+      throw new CliException(e.getMessage());
     }
     TrainingData data;
     try {
@@ -142,9 +154,7 @@ public final class TrainCommand implements Subcommand {
       throw new CliException(e.getMessage());
     }
     boolean aug = augment != null ? augment : (shape[0] == 3 && shape[1] == 32 && shape[2] == 32);
-    TrainConfig cfg = new TrainConfig(r, family, width, epochs, batchSize, lr, momentum,
-        weightDecay == null ? r.defaultWeightDecay() : weightDecay, milestones, lrDecay, lambdaBeta, lambdaGamma,
-        lambdaGrad, lambdaCure, cureStep, fdStep, pgdEps, pgdSteps, aug, maxSteps, seed);
+    TrainConfig cfg = config(r, family, milestones, aug);
     try {
       ThreadSafetyCheck.verify();
     } catch (IllegalStateException e) {
@@ -157,14 +167,21 @@ public final class TrainCommand implements Subcommand {
       System.err.println("lcnn train: note: CURE has not trained the standard (softplus-1000) ResNet-18 here: it stayed at"
           + " chance accuracy or turned NaN within a few steps (docs/training.md, known issues)");
     }
-    try {
-      new TrainingRun(cfg, data, Path.of(out), System.out, !noProgress).run(resume == null ? null : Path.of(resume));
+    try (StopRequest stop = StopRequest.onSignals()) {
+      new TrainingRun(cfg, data, outDir, System.out, !noProgress, stop).run(resume == null ? null : Path.of(resume));
     } catch (CheckpointException e) {
       throw new CliException(e.getMessage());
     } catch (TrainingDivergedException e) {
       throw new io.lcnn.errors.CheckFailedException(e.getMessage(), e);
     }
-    System.out.println("wrote " + Path.of(out).resolve("model.params") + ", model.json, training.json");
+    System.out.println("wrote " + outDir.resolve(Checkpoint.PARAMS) + ", model.json, training.json");
     return 0;
+  }
+
+  private TrainConfig config(Recipe r, ModelFamily family, double[] milestones, boolean aug) {
+    return new TrainConfig(r, family, width, epochs, batchSize, lr, momentum,
+        weightDecay == null ? r.defaultWeightDecay() : weightDecay, milestones, lrDecay,
+        lambdaBeta == null ? TrainConfig.defaultLambdaBeta(family) : lambdaBeta, lambdaGamma,
+        lambdaGrad, lambdaCure, cureStep, fdStep, pgdEps, pgdSteps, aug, maxSteps, seed);
   }
 }

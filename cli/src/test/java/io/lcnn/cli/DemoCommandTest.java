@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lcnn.auditor.result.AuditJson;
 import io.lcnn.auditor.result.AuditResult;
+import io.lcnn.trainer.train.Checkpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,33 @@ class DemoCommandTest {
     String html = Files.readString(tmp.resolve("report.html"));
     assertTrue(html.contains("standard") && html.contains("lcnn") && html.contains("<svg"), "one report with both models");
     assertTrue(r.out().contains("report: "), r.out());
+    assertClaimVerdictsMatchTheAudits(r.out(), html);
+  }
+
+  /** Recomputes the four verdicts from the written audit.json and training.json files. */
+  private void assertClaimVerdictsMatchTheAudits(String out, String html) throws Exception {
+    AuditResult s = AuditJson.read(tmp.resolve("standard/audit.json"));
+    AuditResult l = AuditJson.read(tmp.resolve("lcnn/audit.json"));
+    double accS = Checkpoint.readRecord(tmp.resolve("standard/checkpoint")).path("final").path("test_accuracy").asDouble();
+    double accL = Checkpoint.readRecord(tmp.resolve("lcnn/checkpoint")).path("final").path("test_accuracy").asDouble();
+    double cS = s.splits().get("test").summary().curvature().mean();
+    double cL = l.splits().get("test").summary().curvature().mean();
+    boolean a = cL <= 0.5 * cS && 100 * (accS - accL) <= 2;
+    String maxEps = String.valueOf(s.attacks().eps().get(s.attacks().eps().size() - 1));
+    boolean b = l.attacks().worstCaseAccuracy().get(maxEps) > s.attacks().worstCaseAccuracy().get(maxEps);
+    boolean c = true;
+    for (int i = 0; i < s.gradientStability().radii().size(); i++) {
+      c &= l.gradientStability().radii().get(i).mean() < s.gradientStability().radii().get(i).mean();
+    }
+    boolean d = l.trainTestDiscrepancy().curvature() < l.trainTestDiscrepancy().gradNorm()
+        && s.trainTestDiscrepancy().curvature() < s.trainTestDiscrepancy().gradNorm();
+    boolean[] expected = {a, b, c, d};
+    String[] ids = {"a", "b", "c", "d"};
+    for (int i = 0; i < 4; i++) {
+      String line = "(" + ids[i] + ") " + (expected[i] ? "HOLDS" : "DOES NOT HOLD") + ": ";
+      assertTrue(out.lines().anyMatch(x -> x.startsWith(line)), "stdout has " + line + "\n" + out);
+      assertTrue(html.contains("Paper claim " + line), "report banner has " + line);
+    }
   }
 
   @Test

@@ -1,13 +1,14 @@
 package io.lcnn.errors;
 
 /**
- * A failure with a one-line message and the file, node or field it concerns. Exactly three kinds
+ * A failure with a one-line message and the file, node or field it concerns. Exactly four kinds
  * exist, one subclass each: {@link BadInputException} (the user's files or flags are wrong),
- * {@link CheckFailedException} (the work ran and a check or gate did not pass) and {@link
+ * {@link CheckFailedException} (the work ran and a check or gate did not pass), {@link
+ * StoppedException} (stopped on request by a signal, at a safe point) and {@link
  * InternalErrorException} (a bug in lcnn). The CLI turns the kind into the exit code.
  */
 public abstract sealed class LcnnException extends RuntimeException
-    permits BadInputException, CheckFailedException, InternalErrorException {
+    permits BadInputException, CheckFailedException, StoppedException, InternalErrorException {
   private final String subject;
 
   /**

@@ -61,7 +61,7 @@ class ApgdTargetedL2Test {
     MlpOracle oracle = new MlpOracle(TanhMlp.random(64, 16, 5, 3.0, 1));
     LabeledData data = SyntheticData.labelledBy(oracle, 30, 8, 2);
     for (double eps : new double[] {0.05, 0.3}) {
-      AttackOutcome o = new ApgdTargetedL2(15, 4, 3, InputRange.UNIT).run(oracle, data.inputs(), data.labels(), eps, 0, n -> {});
+      AttackOutcome o = new ApgdTargetedL2(15, 4, 3, InputRange.UNIT).run(oracle, data.inputs(), data.labels(), eps, Attack.consecutive(0, data.size()), n -> {});
       assertInBallAndRange(data.inputs(), o.adversarial(), eps, InputRange.UNIT);
       assertBrokenAreMisclassified(oracle, o, data.labels());
     }
@@ -73,7 +73,7 @@ class ApgdTargetedL2Test {
     MlpOracle oracle = new MlpOracle(linear);
     LabeledData data = SyntheticData.labelledBy(oracle, 100, 8, 12);
     double eps = 0.15;
-    AttackOutcome o = new ApgdTargetedL2(50, 3, 5, new InputRange(-100, 100)).run(oracle, data.inputs(), data.labels(), eps, 0, n -> {});
+    AttackOutcome o = new ApgdTargetedL2(50, 3, 5, new InputRange(-100, 100)).run(oracle, data.inputs(), data.labels(), eps, Attack.consecutive(0, data.size()), n -> {});
     int near = 0;
     for (int i = 0; i < data.size(); i++) {
       double dist = linearDistance(linear, data.inputs().data(), i * 64, data.labels()[i], linear.outputWeights(), 64);
@@ -93,7 +93,7 @@ class ApgdTargetedL2Test {
     oracle.forwardCalls = 0;
     ApgdTargetedL2 a = new ApgdTargetedL2(10, 2, 3, InputRange.UNIT);
     int[] reported = {0};
-    a.run(oracle, data.inputs(), data.labels(), 1e-4, 0, k -> reported[0] += k);
+    a.run(oracle, data.inputs(), data.labels(), 1e-4, Attack.consecutive(0, data.size()), k -> reported[0] += k);
     assertEquals(2 * 11, oracle.gradientCalls);
     assertEquals(1 + 2, oracle.forwardCalls);
     assertEquals(a.maxOracleCalls(), reported[0]);

@@ -18,7 +18,7 @@ class FmnL2Test {
     TanhMlp linear = TanhMlp.random(64, 0, 4, 3.0, 11);
     MlpOracle oracle = new MlpOracle(linear);
     LabeledData data = SyntheticData.labelledBy(oracle, 50, 8, 12);
-    FmnL2.Result r = FmnL2.withDefaults(200, 3, new InputRange(-100, 100)).run(oracle, data.inputs(), data.labels(), 0, n -> {});
+    FmnL2.Result r = FmnL2.withDefaults(200, 3, new InputRange(-100, 100)).run(oracle, data.inputs(), data.labels(), Attack.consecutive(0, data.size()), n -> {});
     int[] pred = oracle.forward(r.adversarial(), data.labels()).predictions();
     double worst = 0;
     double[] excess = new double[data.size()];
@@ -45,7 +45,7 @@ class FmnL2Test {
     oracle.gradientCalls = 0;
     int[] reported = {0};
     FmnL2 fmn = FmnL2.withDefaults(30, 0, InputRange.UNIT);
-    fmn.run(oracle, data.inputs(), data.labels(), 0, k -> reported[0] += k);
+    fmn.run(oracle, data.inputs(), data.labels(), Attack.consecutive(0, data.size()), k -> reported[0] += k);
     assertEquals(30, oracle.gradientCalls);
     assertEquals(fmn.maxOracleCalls(), reported[0]);
   }

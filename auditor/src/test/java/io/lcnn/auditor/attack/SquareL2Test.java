@@ -22,7 +22,7 @@ class SquareL2Test {
     LabeledData data = SyntheticData.labelledBy(oracle, 24, 8, 2);
     for (double eps : new double[] {0.1, 0.5, 2.0}) {
       oracle.gradientCalls = 0;
-      AttackOutcome o = new SquareL2(200, 0.8, 3, InputRange.UNIT).run(oracle, data.inputs(), data.labels(), eps, 0, n -> {});
+      AttackOutcome o = new SquareL2(200, 0.8, 3, InputRange.UNIT).run(oracle, data.inputs(), data.labels(), eps, Attack.consecutive(0, data.size()), n -> {});
       assertEquals(0, oracle.gradientCalls);
       assertInBallAndRange(data.inputs(), o.adversarial(), eps, InputRange.UNIT);
       assertBrokenAreMisclassified(oracle, o, data.labels());
@@ -34,8 +34,8 @@ class SquareL2Test {
     RoundedInputOracle oracle = new RoundedInputOracle(TanhMlp.random(64, 16, 4, 3.0, 7));
     LabeledData data = SyntheticData.labelledBy(oracle, 40, 8, 8);
     double eps = 1.5;
-    AttackOutcome pgd = new PgdL2(20, 2.5, 1, false, 1, InputRange.UNIT).run(oracle, data.inputs(), data.labels(), eps, 0, n -> {});
-    AttackOutcome square = new SquareL2(300, 0.8, 1, InputRange.UNIT).run(oracle, data.inputs(), data.labels(), eps, 0, n -> {});
+    AttackOutcome pgd = new PgdL2(20, 2.5, 1, false, 1, InputRange.UNIT).run(oracle, data.inputs(), data.labels(), eps, Attack.consecutive(0, data.size()), n -> {});
+    AttackOutcome square = new SquareL2(300, 0.8, 1, InputRange.UNIT).run(oracle, data.inputs(), data.labels(), eps, Attack.consecutive(0, data.size()), n -> {});
     int p = count(pgd.broken());
     int s = count(square.broken());
     System.out.println("rounded-input model, ε=" + eps + ": pgd broke " + p + ", square " + s + " of " + data.size());

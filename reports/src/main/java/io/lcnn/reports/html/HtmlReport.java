@@ -53,6 +53,15 @@ public final class HtmlReport {
    * @throws io.lcnn.reports.ReportInputException when a gallery array is malformed
    */
   public static String render(List<LoadedAudit> audits, Map<String, GateReport> gates, String generator) {
+    return render(audits, gates, generator, List.of());
+  }
+
+  /**
+   * Renders the page with {@code notes} (one line each, e.g. the demo's verdicts on the paper's
+   * claims) added to the verdict banner's highlights.
+   */
+  public static String render(List<LoadedAudit> audits, Map<String, GateReport> gates, String generator,
+      List<String> notes) {
     if (audits.isEmpty()) {
       throw new IllegalArgumentException("a report needs at least one audit");
     }
@@ -64,7 +73,7 @@ public final class HtmlReport {
     Page page = new Page(
         "lcnn audit report",
         named.stream().map(LoadedAudit::name).collect(Collectors.joining(" · ")),
-        Verdicts.build(named, gates),
+        Verdicts.withNotes(Verdicts.build(named, gates), notes),
         models,
         ComparisonTables.geometry(named),
         ComparisonTables.robustness(named),
@@ -94,7 +103,13 @@ public final class HtmlReport {
 
   /** Renders and writes the page to {@code out} atomically. */
   public static void write(Path out, List<LoadedAudit> audits, Map<String, GateReport> gates, String generator) {
-    AtomicFiles.writeString(out, render(audits, gates, generator));
+    write(out, audits, gates, generator, List.of());
+  }
+
+  /** Renders with {@code notes} in the verdict banner and writes the page to {@code out} atomically. */
+  public static void write(Path out, List<LoadedAudit> audits, Map<String, GateReport> gates, String generator,
+      List<String> notes) {
+    AtomicFiles.writeString(out, render(audits, gates, generator, notes));
   }
 
   private static String resource(String name) {

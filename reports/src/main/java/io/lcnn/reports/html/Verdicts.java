@@ -53,6 +53,16 @@ final class Verdicts {
     return new Verdict(failed == 0 ? "pass" : "fail", headline, verdicts, highlights);
   }
 
+  /** {@code v} with {@code notes} appended to its highlights. */
+  static Verdict withNotes(Verdict v, List<String> notes) {
+    if (notes.isEmpty()) {
+      return v;
+    }
+    List<String> highlights = new ArrayList<>(v.highlights());
+    highlights.addAll(notes);
+    return new Verdict(v.state(), v.headline(), v.verdicts(), highlights);
+  }
+
   /** One line per model after the first: its mean curvature and accuracy relative to the first. */
   private static List<String> highlights(List<LoadedAudit> audits) {
     List<String> out = new ArrayList<>();

@@ -74,6 +74,14 @@ public record TrainingData(String spec, LabeledData train, LabeledData test, Str
     if (inputs.shape().length != 4) {
       throw new DatasetException(x + ": inputs must be [N, C, H, W], found shape " + Arrays.toString(inputs.shape()));
     }
+    float[] v = inputs.data();
+    for (int i = 0; i < v.length; i++) {
+      if (!Float.isFinite(v[i])) {
+        long per = v.length / Math.max(1, inputs.shape()[0]);
+        throw new DatasetException(x + ": input value " + v[i] + " in sample " + (i / per) + " (element " + i
+            + "); training inputs must be finite");
+      }
+    }
     int[] labels = Npy.readLabels(Path.of(y));
     for (int l : labels) {
       if (l < 0) {

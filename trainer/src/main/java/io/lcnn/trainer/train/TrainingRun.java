@@ -11,7 +11,6 @@ import io.lcnn.datasets.FloatTensor;
 import io.lcnn.trainer.model.Blocks;
 import io.lcnn.trainer.model.ModelSpec;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
@@ -25,7 +24,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * {@link TrainingStep}, evaluates test accuracy after each epoch, prints one line per epoch
  * (loss, accuracies, mean β, mean γ, seconds) and writes a checkpoint plus training.json after
  * each epoch. A non-finite loss stops the run with {@link TrainingDivergedException}, leaving the
- * last epoch's checkpoint in place.
+ * last epoch's checkpoint in place. A {@link StopRequest} stops it at the next step boundary with
+ * {@link TrainingStoppedException}, after writing a checkpoint of the weights at that step.
  */
 public final class TrainingRun {
   private final TrainConfig cfg;
@@ -33,14 +33,22 @@ public final class TrainingRun {
   private final Path outDir;
   private final PrintStream out;
   private final boolean progressBar;
+  private final StopRequest stop;
 
   /** A run of {@code cfg} on {@code data} writing to {@code outDir}; lines go to {@code out}. */
   public TrainingRun(TrainConfig cfg, TrainingData data, Path outDir, PrintStream out, boolean progressBar) {
+    this(cfg, data, outDir, out, progressBar, StopRequest.NEVER);
+  }
+
+  /** As above, stopping at the next step boundary once {@code stop} is requested. */
+  public TrainingRun(TrainConfig cfg, TrainingData data, Path outDir, PrintStream out, boolean progressBar,
+      StopRequest stop) {
     this.cfg = cfg;
     this.data = data;
     this.outDir = outDir;
     this.out = out;
     this.progressBar = progressBar;
+    this.stop = stop;
   }
 
   /** The architecture this run trains. */
@@ -50,8 +58,13 @@ public final class TrainingRun {
         (int) s[0], (int) s[1], (int) s[2], data.classNames().length);
   }
 
-  /** Trains from scratch ({@code resumeFrom == null}) or from a checkpoint; returns the final record. */
+  /**
+   * Trains from scratch ({@code resumeFrom == null}) or from a checkpoint; returns the final record.
+   *
+   * @throws IllegalArgumentException when the configuration fails {@link TrainConfig#check}
+   */
   public ObjectNode run(Path resumeFrom) {
+    cfg.check();
     Engine.getInstance().setRandomSeed((int) cfg.seed());
     ModelSpec spec = spec();
     ObjectNode record = baseRecord(spec, resumeFrom);
@@ -94,6 +107,16 @@ public final class TrainingRun {
               pb.step();
               pb.setExtraMessage(String.format("loss %.4f", lossSum / seen));
             }
+            if (stop.requested() && (b + 1 < perEpoch || epoch + 1 < cfg.epochs())) {
+              String where = String.format("epoch %d, step %d of %d", epoch + 1, b + 1, perEpoch);
+              ObjectNode stopped = record.putObject("stopped");
+              stopped.put("signal", stop.signalName());
+              stopped.put("at", where);
+              record.put("finished", Instant.now().toString());
+              save(net, record, epoch, Double.NaN);
+              throw new TrainingStoppedException(stop.signalName() + ": stopped at " + where
+                  + " and wrote its checkpoint to " + outDir, stop.exitCode());
+            }
           }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -122,19 +145,26 @@ public final class TrainingRun {
         ArrayNode gs = fin.putArray("gammas");
         Arrays.stream(gammas).forEach(gs::add);
         record.put("finished", Instant.now().toString());
-        ObjectNode model = Checkpoint.json().createObjectNode();
-        model.put("recipe", cfg.recipe().id());
-        model.put("dataset", data.spec());
-        ArrayNode names = model.putArray("classNames");
-        Arrays.stream(data.classNames()).forEach(names::add);
-        model.put("inputRange", "0,1");
-        model.put("epoch", epoch + 1);
-        model.put("testAccuracy", testAcc);
-        Checkpoint.save(outDir, net, model, record);
+        save(net, record, epoch + 1, testAcc);
         lastSaved = epoch;
       }
     }
     return record;
+  }
+
+  /** Writes the checkpoint after {@code epochsDone} whole epochs; {@code testAcc} NaN when not measured. */
+  private void save(Network net, ObjectNode record, int epochsDone, double testAcc) {
+    ObjectNode model = Checkpoint.json().createObjectNode();
+    model.put("recipe", cfg.recipe().id());
+    model.put("dataset", data.spec());
+    ArrayNode names = model.putArray("classNames");
+    Arrays.stream(data.classNames()).forEach(names::add);
+    model.put("inputRange", "0,1");
+    model.put("epoch", epochsDone);
+    if (!Double.isNaN(testAcc)) {
+      model.put("testAccuracy", testAcc);
+    }
+    Checkpoint.save(outDir, net, model, record);
   }
 
   /** Inference-mode top-1 accuracy of {@code net} on the given samples. */
@@ -175,6 +205,9 @@ public final class TrainingRun {
     Arrays.stream(cfg.lrMilestones()).forEach(ms::add);
     hp.put("lr_decay", cfg.lrDecay());
     hp.put("lambda_beta", cfg.lambdaBeta());
+    hp.put("lambda_beta_source", cfg.lambdaBeta() == TrainConfig.defaultLambdaBeta(cfg.family())
+        ? "default: " + TrainConfig.lambdaBetaDefaultReason(cfg.family())
+        : "set explicitly (the " + cfg.family().id() + " default is " + TrainConfig.defaultLambdaBeta(cfg.family()) + ")");
     hp.put("lambda_gamma", cfg.lambdaGamma());
     hp.put("lambda_grad", cfg.lambdaGrad());
     hp.put("lambda_cure", cfg.lambdaCure());
@@ -224,10 +257,4 @@ public final class TrainingRun {
   private static String fmt(double v) {
     return Double.isNaN(v) ? "-" : String.format("%.3f", v);
   }
-
-  /** Whether {@code dir} already holds a checkpoint. */
-  public static boolean hasCheckpoint(Path dir) {
-    return Files.isRegularFile(dir.resolve(Checkpoint.MODEL));
-  }
-
 }

@@ -34,7 +34,8 @@ class TrainingRunTest {
     assertTrue(record.path("final").path("test_accuracy").asDouble() > 0.5, record.toString());
     JsonNode onDisk = Checkpoint.readRecord(dir);
     assertEquals("lcnn", onDisk.path("recipe").asText());
-    assertEquals(0.01, onDisk.path("hyperparameters").path("lambda_beta").asDouble());
+    assertEquals(1e-3, onDisk.path("hyperparameters").path("lambda_beta").asDouble());
+    assertTrue(onDisk.path("hyperparameters").path("lambda_beta_source").asText().startsWith("default: small-cnn"));
     assertEquals(3, onDisk.path("final").path("betas").size());
     assertTrue(onDisk.path("versions").path("djl").asText().startsWith("0."));
     try (Network net = Checkpoint.load(dir)) {
