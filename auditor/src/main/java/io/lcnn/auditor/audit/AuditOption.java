@@ -58,7 +58,8 @@ public record AuditOption<T>(
     try {
       v = parser.apply(text.trim());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(flag() + ": " + e.getMessage(), e);
+      String m = e.getMessage();
+      throw new IllegalArgumentException(m != null && m.startsWith(flag()) ? m : flag() + ": " + m, e);
     }
     return check(v);
   }

@@ -47,8 +47,10 @@ class AuditOptionsTest {
     assertEquals("--batch-size must be ≥ 1, not 0", message("--batch-size", "0"));
     assertEquals("--eigen must be lanczos or power, not 'qr'", message("--eigen", "qr"));
     assertEquals("--eigen-tol: 'x' is not a number", message("--eigen-tol", "x"));
-    assertEquals("--pgd-eps: radii must be positive, got -1", message("--pgd-eps", "0.1,-1"));
-    assertEquals("--attack: --attack must be pgd, apgd or both, not 'fgsm'", message("--attack", "fgsm"));
+    assertEquals("--eps: radii must be positive, got -1", message("--eps", "0.1,-1"));
+    assertEquals("--eps: radii must be positive, got -1", message("--pgd-eps", "0.1,-1"));
+    assertEquals("--attack must be a comma list of pgd, apgd, apgd-t, square, both, autoattack (or none), not 'fgsm'",
+        message("--attack", "fgsm"));
     assertEquals("unknown option '--nope'", message("--nope", "1"));
     assertEquals("--seed needs a value", assertThrows(IllegalArgumentException.class,
         () -> OptionValues.parse(AuditOptions.ALL, List.of("--seed"))).getMessage());
