@@ -102,6 +102,12 @@ class TorchReferenceRobustnessTest {
     assertAtMostAboveReference(model, o, d.eps(), 0.03);
   }
 
+  /**
+   * Tagged {@code slow} (excluded from {@code mvn verify}; run it with
+   * {@code -Dlcnn.test.excludedGroups=none -Dgroups=slow}): on the shared 2-core machine it did not finish within 20
+   * minutes, which the CI suite cannot afford.
+   */
+  @org.junit.jupiter.api.Tag("slow")
   @ParameterizedTest
   @ValueSource(strings = {"mlp_softplus", "cnn_relu_maxpool_bn", "resnet_softplus", "cnn_softmax_normalized"})
   void autoattackAtAReducedBudgetIsNeverAboveTheReferenceNorAbovePgd(String model) throws IOException {
