@@ -50,8 +50,10 @@ class QuantizedModelMaskingTest {
     Map<String, Double> afterGradients = r.attacks().accuracy().get("apgd");
     Map<String, Double> afterSquare = r.attacks().accuracy().get("square");
     System.out.println("qdq-cnn accuracy after pgd " + pgd + ", after apgd " + afterGradients + ", after square " + afterSquare);
-    assertTrue(afterSquare.get("1.0") < afterGradients.get("1.0") - 0.1,
-        "Square should break at least a tenth of the samples the gradient attacks left standing");
+    assertTrue(afterSquare.get("0.5") < afterGradients.get("0.5") - 0.1,
+        "at eps 0.5 Square should break at least a tenth of the samples the gradient attacks left standing");
+    assertTrue(afterSquare.get("1.0") < afterGradients.get("1.0"),
+        "at eps 1.0 Square should break samples the gradient attacks left standing");
     MaskingCheck check = r.maskingChecks().stream().filter(c -> c.name().equals("gradient-free-beats-white-box")).findFirst().orElseThrow();
     System.out.println(check);
     assertFalse(check.passed(), check.toString());
