@@ -79,9 +79,20 @@ public final class ImageFolder {
 
   private ImageFolder() {}
 
-  /** True when {@code path} is a folder (so {@code --inputs} names images, not an array file). */
+  /**
+   * True when {@code path} is a folder holding PNG/JPEG images, directly or in class subfolders
+   * (so {@code --inputs} names images, not an array file); any other folder is left to the array
+   * readers, which name it as a folder.
+   */
   public static boolean isImageFolder(Path path) {
-    return Files.isDirectory(path);
+    if (!Files.isDirectory(path)) {
+      return false;
+    }
+    try (java.util.stream.Stream<Path> s = Files.walk(path, 2)) {
+      return s.anyMatch(ImageFolder::isImage);
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return false;
+    }
   }
 
   /**
