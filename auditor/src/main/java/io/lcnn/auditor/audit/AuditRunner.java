@@ -164,18 +164,14 @@ public final class AuditRunner {
             .check(first.gradient(), first.hvp(), hvpStep, test.inputs().slice(0, k), Arrays.copyOf(test.labels(), k));
       }
       ModelInfo info = modelInfo(file, kind, classes, runtime, first, fallbackReasons, robustness, adaptations);
+      var r = merged.robustness();
+      Artifacts gallery = r == null ? null : RobustnessProbes.writeArtifacts(
+          first.gradient(), test, robustness, merged.robustnessSamples().attacks(), auditDir);
       AuditResult result = new AuditResult(
           AuditResult.SCHEMA_VERSION, tool, Instant.now().toString(), info, settings(data, hvpStep, robustness),
-          merged.splits(), merged.discrepancy(), selfCheck, null, null, null, null, null,
-          provenance(model, data, probeName, runtime, workers, threads));
-      if (merged.robustness() != null) {
-        var r = merged.robustness();
-        Artifacts gallery = RobustnessProbes.writeArtifacts(
-            first.gradient(), test, robustness, merged.robustnessSamples().attacks(), auditDir);
-        result = new AuditResult(result.schemaVersion(), result.tool(), result.createdAt(), result.model(),
-            result.settings(), result.splits(), result.trainTestDiscrepancy(), result.selfCheck(), r.attacks(),
-            r.gradientStability(), r.maskingChecks(), gallery, null, result.provenance());
-      }
+          merged.splits(), merged.discrepancy(), selfCheck, r == null ? null : r.attacks(),
+          r == null ? null : r.gradientStability(), r == null ? null : r.maskingChecks(), gallery, null,
+          provenance(model, data, probeName, runtime, workers, threads), null, null);
       AuditContext context = new AuditContext(
           model, runtime, kind, classes, first.gradient(), first.hvp(), test, train, options, notices);
       for (AuditExtension e : extensions) {

@@ -63,26 +63,6 @@ public record AuditResult(
         gradientStability, maskingChecks, artifacts, gate, null, null, null);
   }
 
-  /** A result with provenance but without curvature bound and spectrum. */
-  public AuditResult(
-      int schemaVersion,
-      String tool,
-      String createdAt,
-      ModelInfo model,
-      AuditSettings settings,
-      Map<String, SplitResult> splits,
-      Discrepancy trainTestDiscrepancy,
-      SelfCheck selfCheck,
-      AttackResults attacks,
-      GradientStability gradientStability,
-      List<MaskingCheck> maskingChecks,
-      Artifacts artifacts,
-      List<GateOutcome> gate,
-      Provenance provenance) {
-    this(schemaVersion, tool, createdAt, model, settings, splits, trainTestDiscrepancy, selfCheck, attacks,
-        gradientStability, maskingChecks, artifacts, gate, provenance, null, null);
-  }
-
   /** A copy with the given gate outcomes. */
   public AuditResult withGate(List<GateOutcome> outcomes) {
     return new AuditResult(schemaVersion, tool, createdAt, model, settings, splits, trainTestDiscrepancy, selfCheck,
