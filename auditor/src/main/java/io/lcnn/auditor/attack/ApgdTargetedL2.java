@@ -70,7 +70,7 @@ public record ApgdTargetedL2(int steps, int targets, long seed, InputRange range
   }
 
   /** Per sample, the classes in decreasing order of the clean output. */
-  private static int[][] ranks(ForwardResult f, int[] labels) {
+  static int[][] ranks(ForwardResult f, int[] labels) {
     int n = labels.length;
     int k = f.output().sampleSize();
     int[][] out = new int[n][];

@@ -8,24 +8,24 @@ import java.util.Set;
 
 /**
  * Which attacks an audit runs, in order: a list of attack names, parsed from {@code --attack}
- * as a comma list of {@code pgd}, {@code apgd} (APGD-CE), {@code apgd-t}, {@code square}, and the
- * shorthands {@code both} (pgd, apgd) and {@code autoattack} (apgd, apgd-t, square: AutoAttack's
- * standard order without FAB-T). With several attacks each later one runs only on the samples
+ * as a comma list of {@code pgd}, {@code apgd} (APGD-CE), {@code apgd-t}, {@code fab-t} (alias {@code fab}), {@code square},
+ * and the shorthands {@code both} (pgd, apgd) and {@code autoattack} (apgd, apgd-t, fab-t, square:
+ * AutoAttack's standard ensemble in its order). With several attacks each later one runs only on the samples
  * the earlier ones left standing, and the result is the per-sample worst case.
  *
  * @param names attack names in running order, without duplicates
  */
 public record AttackKind(List<String> names) {
   /** Attack names {@link #parse} accepts, besides the shorthands. */
-  public static final List<String> ATTACKS = List.of("pgd", "apgd", "apgd-t", "square");
+  public static final List<String> ATTACKS = List.of("pgd", "apgd", "apgd-t", "fab-t", "square");
   /** l2 PGD alone. */
   public static final AttackKind PGD = new AttackKind(List.of("pgd"));
   /** APGD-CE alone. */
   public static final AttackKind APGD = new AttackKind(List.of("apgd"));
   /** PGD and APGD-CE. */
   public static final AttackKind BOTH = new AttackKind(List.of("pgd", "apgd"));
-  /** AutoAttack's standard ensemble as far as implemented: APGD-CE, APGD-T, Square. */
-  public static final AttackKind AUTOATTACK = new AttackKind(List.of("apgd", "apgd-t", "square"));
+  /** AutoAttack's standard ensemble in its order: APGD-CE, APGD-T, FAB-T, Square. */
+  public static final AttackKind AUTOATTACK = new AttackKind(List.of("apgd", "apgd-t", "fab-t", "square"));
   /**
    * The default: PGD (3 restarts, each from a different start) then APGD-CE on the samples PGD
    * left standing; about 1.3× PGD's cost, since APGD only attacks survivors.
@@ -55,9 +55,10 @@ public record AttackKind(List<String> names) {
         case "both" -> out.addAll(BOTH.names());
         case "autoattack" -> out.addAll(AUTOATTACK.names());
         case "apgd-ce" -> out.add("apgd");
+        case "fab" -> out.add("fab-t");
         default -> {
           if (!ATTACKS.contains(p)) {
-            throw new IllegalArgumentException("--attack must be a comma list of pgd, apgd, apgd-t, square, both, autoattack"
+            throw new IllegalArgumentException("--attack must be a comma list of pgd, apgd, apgd-t, fab-t, square, both, autoattack"
                 + " (or none), not '" + text + "'");
           }
           out.add(p);
@@ -96,6 +97,7 @@ public record AttackKind(List<String> names) {
       case "pgd" -> new PgdL2(s.steps(), s.stepSizeFactor(), s.restarts(), true, s.seed(), range);
       case "apgd" -> new ApgdL2(s.steps(), s.restarts(), s.seed(), range);
       case "apgd-t" -> new ApgdTargetedL2(s.steps(), s.targets(), s.seed(), range);
+      case "fab-t" -> new FabTargetedL2(s.steps(), s.targets(), FabTargetedL2.DEFAULT_RESTARTS, s.seed(), range);
       case "square" -> new SquareL2(s.squareQueries(), SquareL2.DEFAULT_P_INIT, s.seed(), range);
       default -> throw new IllegalArgumentException("unknown attack " + name);
     };

@@ -105,7 +105,7 @@ public record FmnL2(int steps, double alpha, double gammaInit, double gammaFinal
         double margin = z[labels[i]] - z[runnerUp[i]];
         boolean adversarial = pred[i] != labels[i];
         if (adversarial) {
-          keepIfNearer(x0, point, best, bestRadius, i, d);
+          SegmentSearch.keepIfNearer(x0, point, best, bestRadius, i, d);
         }
         double[] grad = new double[d];
         double gn = 0;
@@ -155,10 +155,10 @@ public record FmnL2(int steps, double alpha, double gammaInit, double gammaFinal
     progress.accept(1);
     for (int i = 0; i < n; i++) {
       if (pred[i] != labels[i]) {
-        keepIfNearer(x0, point, best, bestRadius, i, d);
+        SegmentSearch.keepIfNearer(x0, point, best, bestRadius, i, d);
       }
     }
-    shrinkAlongRays(oracle, x, labels, best, bestRadius, progress);
+    SegmentSearch.shrink(oracle, x, labels, best, bestRadius, RAY_STEPS, progress);
     return new Result(bestRadius, new FloatTensor(x.shape().clone(), best));
   }
 
@@ -182,52 +182,5 @@ public record FmnL2(int steps, double alpha, double gammaInit, double gammaFinal
       out[i] = c;
     }
     return out;
-  }
-
-  /**
-   * Post-processing: bisection on t ∈ [0, 1] for the nearest misclassified point x + t(x̃ − x) on
-   * the segment from each clean input to its found point ({@link #RAY_STEPS} forward calls; the
-   * segment stays in the range, which is convex).
-   */
-  private void shrinkAlongRays(GradientOracle oracle, FloatTensor x, int[] labels, float[] best, double[] bestRadius,
-      IntConsumer progress) {
-    int n = x.batchSize();
-    int d = x.sampleSize();
-    float[] x0 = x.data();
-    double[] lo = new double[n];
-    double[] hi = new double[n];
-    Arrays.fill(hi, 1.0);
-    float[] found = best.clone();
-    float[] probe = x0.clone();
-    for (int it = 0; it < RAY_STEPS; it++) {
-      for (int i = 0; i < n; i++) {
-        double t = Double.isFinite(bestRadius[i]) ? 0.5 * (lo[i] + hi[i]) : 0;
-        for (int j = i * d; j < (i + 1) * d; j++) {
-          probe[j] = (float) (x0[j] + t * ((double) found[j] - x0[j]));
-        }
-      }
-      int[] pred = oracle.forward(new FloatTensor(x.shape(), probe), labels).predictions();
-      progress.accept(1);
-      for (int i = 0; i < n; i++) {
-        if (!Double.isFinite(bestRadius[i])) {
-          continue;
-        }
-        double t = 0.5 * (lo[i] + hi[i]);
-        if (pred[i] != labels[i]) {
-          hi[i] = t;
-          keepIfNearer(x0, probe, best, bestRadius, i, d);
-        } else {
-          lo[i] = t;
-        }
-      }
-    }
-  }
-
-  private static void keepIfNearer(float[] x0, float[] point, float[] best, double[] bestRadius, int i, int d) {
-    double r = L2Ball.distance(point, x0, i * d, d);
-    if (r < bestRadius[i]) {
-      bestRadius[i] = r;
-      System.arraycopy(point, i * d, best, i * d, d);
-    }
   }
 }

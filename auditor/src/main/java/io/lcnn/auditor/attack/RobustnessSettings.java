@@ -9,7 +9,7 @@ import java.util.List;
  * defaults of {@link #defaults()} and parsers for the command-line flag values.
  *
  * @param eps attack radii, l2 in input units (default 0.05, 0.1, 0.15, 0.2: the paper's Table 2)
- * @param steps iterations per restart (default 50)
+ * @param steps iterations per restart (PGD, APGD) and per target (APGD-T, FAB-T) (default 50)
  * @param stepSizeFactor PGD step α = factor·ε/steps (default 2.5)
  * @param restarts random restarts (default 3)
  * @param attack which attacks run, in order (default {@link AttackKind#DEFAULT}); several give a per-sample worst case
@@ -27,7 +27,7 @@ import java.util.List;
  * @param maskingSamples samples the extra masking-check attacks use (default 100; the first ones)
  * @param batchSize samples per oracle call (default 64)
  * @param squareQueries queries per sample of the Square attack (default 5,000, as in AutoAttack)
- * @param targets target classes of APGD-T, at most K − 1 are used (default 9, as in AutoAttack)
+ * @param targets target classes of APGD-T and FAB-T, at most K − 1 are used (default 9, as in AutoAttack)
  * @param minNormSteps iterations of the minimum-norm attack that finds each sample's smallest
  *     breaking radius (default 100; 0 skips it)
  */

@@ -87,7 +87,7 @@ public final class AuditOptions implements Serializable {
   /** Robustness probes: an attack kind, or none. */
   public static final AuditOption<String> ATTACK = new AuditOption<>("attack", List.of("--attack"),
       RobustnessSettings.defaults().attack().json(),
-      "Robustness probes: a comma list of pgd, apgd, apgd-t, square, both (pgd,apgd), autoattack (apgd,apgd-t,square);"
+      "Robustness probes: a comma list of pgd, apgd, apgd-t, fab-t, square, both (pgd,apgd), autoattack (apgd,apgd-t,fab-t,square);"
           + " each later attack runs on the samples still standing, per-sample worst case; or none (skips attacks,"
           + " stability and masking checks)",
       t -> t.equalsIgnoreCase("none") ? "none" : AttackKind.parse(t).json(), v -> true, "an attack list or none");
@@ -100,7 +100,7 @@ public final class AuditOptions implements Serializable {
       RobustnessSettings.defaults().squareQueries(), "Queries per sample of the gradient-free Square attack", 1);
   /** Target classes of APGD-T. */
   public static final AuditOption<Integer> TARGETS = AuditOption.integer("targets", "--targets",
-      RobustnessSettings.defaults().targets(), "Target classes of APGD-T (at most K-1 are used)", 1);
+      RobustnessSettings.defaults().targets(), "Target classes of APGD-T and FAB-T (at most K-1 are used)", 1);
   /** Steps of the minimum-norm attack (0 skips it). */
   public static final AuditOption<Integer> MIN_NORM_STEPS = AuditOption.integer("minNormSteps", "--min-norm-steps",
       RobustnessSettings.defaults().minNormSteps(),

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param inputRange valid input range [lo, hi] every adversarial input is clipped to
  * @param samples samples attacked
  * @param cleanAccuracy accuracy without attack, in [0, 1]
- * @param accuracy per attack name ({@code "pgd"}, {@code "apgd"}, {@code "apgd-t"}, {@code "square"}) in running order,
+ * @param accuracy per attack name ({@code "pgd"}, {@code "apgd"}, {@code "apgd-t"}, {@code "fab-t"}, {@code "square"}) in running order,
  *     robust accuracy per ε (key: ε as written in {@code eps}) after that attack and every earlier one
  * @param worstCaseAccuracy per ε, accuracy when a sample counts as broken if any attack broke it
  * @param smallestBreakingEps per sample, the smallest ε at which it was broken (null if never or misclassified clean: 0)

@@ -111,7 +111,7 @@ class TorchReferenceRobustnessTest {
   @ParameterizedTest
   @ValueSource(strings = {"mlp_softplus", "cnn_relu_maxpool_bn", "resnet_softplus", "cnn_softmax_normalized"})
   void autoattackAtAReducedBudgetIsNeverAboveTheReferenceNorAbovePgd(String model) throws IOException {
-    // AutoAttack's order at a CI-sized budget: APGD-CE 50 steps, APGD-T 3 targets x 50 steps, Square 1,000 queries
+    // AutoAttack's order at a CI-sized budget: APGD-CE 50 steps, APGD-T and FAB-T 3 targets x 50 steps, Square 1,000 queries
     RobustnessSettings s = referenceSettings().withAttack(AttackKind.parse("autoattack")).withRestarts(1)
         .withTargets(3).withSquareQueries(1000);
     AttackSuite.Outcome auto = attack(model, s);
@@ -120,8 +120,9 @@ class TorchReferenceRobustnessTest {
     for (int e = 0; e < REFERENCE_EPS.size(); e++) {
       double a = auto.worstCaseAccuracy(e);
       double want = ref.get(String.valueOf(REFERENCE_EPS.get(e))).asDouble();
-      System.out.printf("%s ε=%s: autoattack %.3f (after apgd %.3f, apgd-t %.3f) pgd %.3f reference %.3f%n", model,
-          REFERENCE_EPS.get(e), a, auto.accuracy("apgd", e), auto.accuracy("apgd-t", e), pgd.worstCaseAccuracy(e), want);
+      System.out.printf("%s ε=%s: autoattack %.3f (after apgd %.3f, apgd-t %.3f, fab-t %.3f) pgd %.3f reference %.3f%n", model,
+          REFERENCE_EPS.get(e), a, auto.accuracy("apgd", e), auto.accuracy("apgd-t", e), auto.accuracy("fab-t", e),
+          pgd.worstCaseAccuracy(e), want);
       assertTrue(a <= want + 1e-9, model + " ε=" + REFERENCE_EPS.get(e) + ": autoattack " + a + " above the reference " + want);
       assertTrue(a <= pgd.worstCaseAccuracy(e) + 1e-9, model + " ε=" + REFERENCE_EPS.get(e) + ": autoattack " + a + " above pgd");
     }

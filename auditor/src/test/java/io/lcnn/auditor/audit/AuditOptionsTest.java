@@ -49,7 +49,7 @@ class AuditOptionsTest {
     assertEquals("--eigen-tol: 'x' is not a number", message("--eigen-tol", "x"));
     assertEquals("--eps: radii must be positive, got -1", message("--eps", "0.1,-1"));
     assertEquals("--eps: radii must be positive, got -1", message("--pgd-eps", "0.1,-1"));
-    assertEquals("--attack must be a comma list of pgd, apgd, apgd-t, square, both, autoattack (or none), not 'fgsm'",
+    assertEquals("--attack must be a comma list of pgd, apgd, apgd-t, fab-t, square, both, autoattack (or none), not 'fgsm'",
         message("--attack", "fgsm"));
     assertEquals("unknown option '--nope'", message("--nope", "1"));
     assertEquals("--seed needs a value", assertThrows(IllegalArgumentException.class,
