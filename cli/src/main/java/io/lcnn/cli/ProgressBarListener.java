@@ -1,44 +1,66 @@
 package io.lcnn.cli;
 
 import io.lcnn.auditor.audit.ProgressListener;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** Draws audit progress (samples per split) on stderr with the me.tongfei progress bar. */
+/**
+ * Draws audit progress on stderr with the me.tongfei progress bar: one bar for the samples of the
+ * split and, when attacks run, one bar per attack in steps (oracle calls on one batch). The bars
+ * use the library's console consumer, which keeps several bars on their own lines on an ANSI
+ * terminal.
+ */
 final class ProgressBarListener implements ProgressListener {
   private ProgressBar bar;
+  private final Map<String, ProgressBar> attackBars = new LinkedHashMap<>();
 
-  /** A bar on stderr when it is a terminal, else no output at all. */
+  /** Bars on stderr when it is a terminal, else no output at all. */
   static ProgressListener forConsole() {
     return System.console() != null ? new ProgressBarListener() : ProgressListener.NONE;
   }
 
   @Override
-  public void start(String split, int samples) {
-    bar = new ProgressBarBuilder()
-        .setTaskName("audit " + split)
-        .setInitialMax(samples)
-        .setUnit(" samples", 1)
-        .setStyle(ProgressBarStyle.ASCII)
-        .setConsumer(new ConsoleProgressBarConsumer(System.err))
-        .build();
+  public synchronized void start(String split, int samples) {
+    bar = bar("audit " + split, samples, " samples");
   }
 
   @Override
-  public void advance(int samples) {
+  public synchronized void advance(int samples) {
     if (bar != null) {
       bar.stepBy(samples);
     }
   }
 
   @Override
-  public void finish() {
+  public synchronized void startAttacks(Map<String, Long> steps) {
+    steps.forEach((attack, total) -> attackBars.put(attack, bar("attack " + attack, total, " steps")));
+  }
+
+  @Override
+  public synchronized void advanceAttack(String attack, int steps) {
+    ProgressBar b = attackBars.get(attack);
+    if (b != null) {
+      b.stepBy(steps);
+    }
+  }
+
+  @Override
+  public synchronized void finish() {
     if (bar != null) {
       bar.close();
       bar = null;
     }
+    attackBars.values().forEach(ProgressBar::close);
+    attackBars.clear();
+  }
+
+  /** A bar on stderr of {@code max} units ({@code -1}: of unknown length). */
+  private static ProgressBar bar(String task, long max, String unit) {
+    return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setUnit(unit, 1)
+        .setStyle(ProgressBarStyle.ASCII).build();
   }
 
   /** A bar of unknown length for work counted in units (e.g. oracle calls), started at the first step. */
@@ -65,8 +87,7 @@ final class ProgressBarListener implements ProgressListener {
         return;
       }
       if (bar == null) {
-        bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(-1).setUnit(unit, 1)
-            .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+        bar = bar(task, -1, unit);
       }
       bar.stepBy(n);
     }

@@ -72,6 +72,17 @@ public final class AttackSuite {
   }
 
   /**
+   * Per attack (in running order), the steps (oracle calls on one batch) {@link #run} reports for it
+   * on {@code samples} samples: batches × ε radii × the attack's budget per batch.
+   */
+  public Map<String, Long> maxOracleCallsPerAttack(int samples) {
+    long batches = (samples + batchSize - 1) / batchSize;
+    Map<String, Long> out = new LinkedHashMap<>();
+    attacks.forEach(a -> out.put(a.name(), batches * eps.size() * a.maxOracleCalls()));
+    return out;
+  }
+
+  /**
    * Attacks every sample at every ε.
    *
    * @param progress told the number of oracle calls completed, as they complete
@@ -88,6 +99,15 @@ public final class AttackSuite {
    * @param progress told the number of oracle calls completed, as they complete
    */
   public Outcome run(GradientOracle oracle, LabeledData data, long firstIndex, IntConsumer progress) {
+    return run(oracle, data, firstIndex, progress, AttackProgress.NONE);
+  }
+
+  /**
+   * As {@link #run(GradientOracle, LabeledData, long, IntConsumer)}, also telling {@code attackProgress}
+   * each attack's steps; every attack reaches its {@link #maxOracleCallsPerAttack} total (batches
+   * without a sample to attack count as done).
+   */
+  public Outcome run(GradientOracle oracle, LabeledData data, long firstIndex, IntConsumer progress, AttackProgress attackProgress) {
     int n = data.size();
     FloatTensor inputs = data.inputs();
     int[] labels = data.labels();
@@ -131,6 +151,7 @@ public final class AttackSuite {
           int[] rows = java.util.stream.IntStream.range(0, index.length).filter(r -> !worst[eNow][index[r]]).toArray();
           if (rows.length == 0) {
             progress.accept(a.maxOracleCalls());
+            attackProgress.advance(a.name(), a.maxOracleCalls());
             continue;
           }
           int[] sub = Labels.select(index, rows);
@@ -138,7 +159,11 @@ public final class AttackSuite {
           for (int r = 0; r < sub.length; r++) {
             streams[r] = firstIndex + sub[r];
           }
-          AttackOutcome o = a.run(oracle, inputs.select(sub), Labels.select(labels, sub), radius, streams, progress);
+          String name = a.name();
+          AttackOutcome o = a.run(oracle, inputs.select(sub), Labels.select(labels, sub), radius, streams, k -> {
+            progress.accept(k);
+            attackProgress.advance(name, k);
+          });
           boolean[] mine = brokenBy.get(a.name())[e];
           float[] own = perAttack == null ? null : perAttack.get(a.name()).get(e).data();
           for (int r = 0; r < sub.length; r++) {
@@ -162,6 +187,12 @@ public final class AttackSuite {
         worst[e][i] |= !cleanCorrect[i];
       }
       worstPoints.add(new FloatTensor(inputs.shape().clone(), kept));
+    }
+    long unattackedBatches = (n + batchSize - 1) / batchSize - (attacked.length + batchSize - 1) / batchSize;
+    for (Attack a : attacks) {
+      for (long b = 0; b < unattackedBatches * eps.size(); b++) {
+        attackProgress.advance(a.name(), a.maxOracleCalls());
+      }
     }
     carryForward(worst, worstPoints, d);
     return new Outcome(eps, cleanCorrect, brokenBy, worst, worstPoints, perAttack);

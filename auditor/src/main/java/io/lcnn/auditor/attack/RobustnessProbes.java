@@ -89,10 +89,21 @@ public final class RobustnessProbes {
   public static RobustnessSamples measure(
       GradientOracle oracle, HvpOracle hvp, LabeledData slice, long firstIndex, RobustnessSettings settings,
       FloatTensor directions, double[] gradNorm, double[] hessNorm, IntConsumer progress) {
+    return measure(oracle, hvp, slice, firstIndex, settings, directions, gradNorm, hessNorm, progress, AttackProgress.NONE);
+  }
+
+  /**
+   * As {@link #measure(GradientOracle, HvpOracle, LabeledData, long, RobustnessSettings, FloatTensor, double[], double[],
+   * IntConsumer)}, also telling {@code attackProgress} the steps of each attack and of the minimum-norm
+   * attack ({@code "fmn"}), up to the totals of {@link #attackSteps}.
+   */
+  public static RobustnessSamples measure(
+      GradientOracle oracle, HvpOracle hvp, LabeledData slice, long firstIndex, RobustnessSettings settings,
+      FloatTensor directions, double[] gradNorm, double[] hessNorm, IntConsumer progress, AttackProgress attackProgress) {
     InputRange range = settings.inputRange() != null ? settings.inputRange() : InputRange.UNIT;
     AttackSuite suite = new AttackSuite(settings.attack().attacks(settings, range), settings.eps(), settings.batchSize(),
         settings.saveAdversarial() != null);
-    AttackSuite.Outcome outcome = suite.run(oracle, slice, firstIndex, progress);
+    AttackSuite.Outcome outcome = suite.run(oracle, slice, firstIndex, progress, attackProgress);
     GradientStabilityProbe probe = probe(settings);
     GradientStabilityProbe.Samples stability;
     if (settings.noise() == null) {
@@ -103,8 +114,17 @@ public final class RobustnessProbes {
     }
     MaskingChecks.Samples masking = new MaskingChecks(settings, range)
         .measure(oracle, slice, firstIndex, outcome, gradNorm, hessNorm, progress);
-    SmallestRadiusProbe.Samples radii = settings.minNormSteps() == 0 ? null
-        : radiusProbe(settings, range).measure(oracle, slice, firstIndex, outcome, gradNorm, hessNorm, progress);
+    SmallestRadiusProbe.Samples radii = null;
+    if (settings.minNormSteps() > 0) {
+      SmallestRadiusProbe radiusProbe = radiusProbe(settings, range);
+      long[] steps = {0};
+      radii = radiusProbe.measure(oracle, slice, firstIndex, outcome, gradNorm, hessNorm, k -> {
+        progress.accept(k);
+        steps[0] += k;
+        attackProgress.advance(SmallestRadiusProbe.ATTACK, k);
+      });
+      attackProgress.advance(SmallestRadiusProbe.ATTACK, (int) (radiusProbe.maxOracleCalls(slice.size()) - steps[0]));
+    }
     return new RobustnessSamples(outcome, stability, masking, radii, AdversarialSanity.tally(slice, outcome, range));
   }
 
@@ -158,6 +178,21 @@ public final class RobustnessProbes {
     if (noise != null) {
       checkNoise(noise, settings.noise(), test);
     }
+  }
+
+  /**
+   * Per attack name (the ε-attacks in running order, then {@value SmallestRadiusProbe#ATTACK} when it runs),
+   * the steps {@link #measure} reports for it on a split of {@code samples} test samples measured in
+   * blocks of the batch size.
+   */
+  public static Map<String, Long> attackSteps(RobustnessSettings settings, int samples) {
+    InputRange range = settings.inputRange() != null ? settings.inputRange() : InputRange.UNIT;
+    Map<String, Long> out = new LinkedHashMap<>(
+        new AttackSuite(settings.attack().attacks(settings, range), settings.eps(), settings.batchSize()).maxOracleCallsPerAttack(samples));
+    if (settings.minNormSteps() > 0) {
+      out.put(SmallestRadiusProbe.ATTACK, radiusProbe(settings, range).maxOracleCalls(samples));
+    }
+    return out;
   }
 
   private static SmallestRadiusProbe radiusProbe(RobustnessSettings s, InputRange range) {

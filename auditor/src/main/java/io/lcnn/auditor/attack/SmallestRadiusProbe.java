@@ -21,6 +21,8 @@ import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 public final class SmallestRadiusProbe {
   /** Points of the robust-accuracy curve. */
   public static final int CURVE_POINTS = 41;
+  /** Name of the minimum-norm attack in audit.json and progress reports. */
+  public static final String ATTACK = "fmn";
 
   private final FmnL2 attack;
   private final int batchSize;
@@ -140,7 +142,7 @@ public final class SmallestRadiusProbe {
       double v = new SpearmansCorrelation().correlation(a, b);
       rho = Double.isFinite(v) ? v : null;
     }
-    return new SmallestRadii("fmn", attack.steps(), perSample, curve(radius), median(radius, s.cleanCorrect()),
+    return new SmallestRadii(ATTACK, attack.steps(), perSample, curve(radius), median(radius, s.cleanCorrect()),
         s.geometry() ? prop2 : null, rho, pairs.size());
   }
 

@@ -150,9 +150,12 @@ public final class AuditRunner {
       AuditPlan plan = new AuditPlan(options, robustness, hvpStep, true);
       List<Shard> shards = shards(test, train, noise, hvpProbe);
       progress.start("samples", test.size() + (train == null ? 0 : train.size()));
+      if (robustness != null) {
+        progress.startAttacks(RobustnessProbes.attackSteps(robustness, test.size()));
+      }
       List<ShardResult> results;
       try {
-        results = new ShardExecutor(sets).run(plan, shards, this::advance);
+        results = new ShardExecutor(sets).run(plan, shards, this::advance, progress::advanceAttack);
       } finally {
         progress.finish();
       }

@@ -1,5 +1,6 @@
 package io.lcnn.auditor.audit;
 
+import io.lcnn.auditor.attack.AttackProgress;
 import io.lcnn.auditor.attack.RobustnessProbes;
 import io.lcnn.auditor.attack.RobustnessSamples;
 import io.lcnn.auditor.data.Slices;
@@ -35,6 +36,14 @@ public final class AuditShard {
    * @throws IllegalArgumentException when the shard does not start at a block boundary
    */
   public static ShardResult run(OracleSet oracles, AuditPlan plan, Shard shard, IntConsumer progress) {
+    return run(oracles, plan, shard, progress, AttackProgress.NONE);
+  }
+
+  /**
+   * As {@link #run(OracleSet, AuditPlan, Shard, IntConsumer)}, also telling {@code attacks} each
+   * attack's steps on the shard's test samples.
+   */
+  public static ShardResult run(OracleSet oracles, AuditPlan plan, Shard shard, IntConsumer progress, AttackProgress attacks) {
     int b = plan.options().batchSize();
     if (shard.from() % b != 0) {
       throw new IllegalArgumentException("shard of " + shard.split() + " from sample " + shard.from()
@@ -44,7 +53,7 @@ public final class AuditShard {
     for (int from = 0; from < shard.samples().size(); from += b) {
       int to = Math.min(shard.samples().size(), from + b);
       blocks.add(runBlock(oracles, plan, new Shard(shard.split(), shard.from() + from,
-          Slices.range(shard.samples(), from, to), part(shard.noise(), from, to), part(shard.probe(), from, to)), progress));
+          Slices.range(shard.samples(), from, to), part(shard.noise(), from, to), part(shard.probe(), from, to)), progress, attacks));
     }
     return blocks.size() == 1 ? blocks.get(0) : join(blocks);
   }
@@ -67,7 +76,8 @@ public final class AuditShard {
             : RobustnessSamples.concat(blocks.stream().map(ShardResult::robustness).toList()));
   }
 
-  private static ShardResult runBlock(OracleSet oracles, AuditPlan plan, Shard shard, IntConsumer progress) {
+  private static ShardResult runBlock(OracleSet oracles, AuditPlan plan, Shard shard, IntConsumer progress,
+      AttackProgress attacks) {
     AuditOptions options = plan.options();
     LabeledData data = shard.samples();
     boolean test = shard.split().equals("test");
@@ -98,7 +108,7 @@ public final class AuditShard {
       double[] gradNorm = samples.stream().mapToDouble(SampleGeometry::gradNorm).toArray();
       double[] hessNorm = samples.stream().mapToDouble(SampleGeometry::hessianSpectralNorm).toArray();
       robustness = RobustnessProbes.measure(oracles.gradient(), hvp, data, shard.from(), plan.robustness(), shard.noise(),
-          gradNorm, hessNorm, c -> {});
+          gradNorm, hessNorm, c -> {}, attacks);
     }
     return new ShardResult(shard.split(), shard.from(), samples, gradients, products, robustness);
   }

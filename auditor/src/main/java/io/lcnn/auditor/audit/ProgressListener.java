@@ -1,6 +1,9 @@
 package io.lcnn.auditor.audit;
 
-/** Hears how far an audit has got, in samples per split (e.g. to draw a progress bar). */
+/**
+ * Hears how far an audit has got, in samples per split and in steps per attack (e.g. to draw
+ * progress bars).
+ */
 public interface ProgressListener {
   /** Ignores everything. */
   ProgressListener NONE = new ProgressListener() {
@@ -20,6 +23,18 @@ public interface ProgressListener {
   /** {@code samples} more samples are done. */
   void advance(int samples);
 
-  /** The split is done. */
+  /**
+   * The attacks begin: per attack name in running order, the steps (oracle calls on one batch) it
+   * will report in all. Ignored by default.
+   */
+  default void startAttacks(java.util.Map<String, Long> steps) {}
+
+  /**
+   * {@code steps} more steps of {@code attack} are done (may be called from several threads at
+   * once). Ignored by default.
+   */
+  default void advanceAttack(String attack, int steps) {}
+
+  /** The split is done (and, after {@link #startAttacks}, the attacks). */
   void finish();
 }

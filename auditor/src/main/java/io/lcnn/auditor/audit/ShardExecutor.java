@@ -1,5 +1,6 @@
 package io.lcnn.auditor.audit;
 
+import io.lcnn.auditor.attack.AttackProgress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -32,10 +33,20 @@ public final class ShardExecutor {
    * @param progress told the number of samples done (may be called from several threads)
    */
   public List<ShardResult> run(AuditPlan plan, List<Shard> shards, IntConsumer progress) {
+    return run(plan, shards, progress, AttackProgress.NONE);
+  }
+
+  /**
+   * Runs every shard; results in shard order.
+   *
+   * @param progress told the number of samples done (may be called from several threads)
+   * @param attacks told each attack's steps (may be called from several threads)
+   */
+  public List<ShardResult> run(AuditPlan plan, List<Shard> shards, IntConsumer progress, AttackProgress attacks) {
     if (workers.size() == 1) {
       List<ShardResult> out = new ArrayList<>();
       for (Shard s : shards) {
-        out.add(AuditShard.run(workers.get(0), plan, s, progress));
+        out.add(AuditShard.run(workers.get(0), plan, s, progress, attacks));
       }
       return out;
     }
@@ -51,7 +62,7 @@ public final class ShardExecutor {
         futures.add(pool.submit(() -> {
           OracleSet w = free.take();
           try {
-            return AuditShard.run(w, plan, s, progress);
+            return AuditShard.run(w, plan, s, progress, attacks);
           } finally {
             free.put(w);
           }
