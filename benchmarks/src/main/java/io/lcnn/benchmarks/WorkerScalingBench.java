@@ -103,7 +103,7 @@ public final class WorkerScalingBench {
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       return java.nio.file.Files.readString(Path.of("/proc/loadavg")).strip();
     } catch (java.io.IOException e) {
