@@ -170,19 +170,11 @@ public record FabTargetedL2(int steps, int targets, int restarts, long seed, Inp
       }
     }
     long[] shape = x.select(index).shape();
-    long[] stackedShape = shape.clone();
-    stackedShape[0] = 2L * m;
-    int[] stackedLabels = new int[2 * m];
-    System.arraycopy(y, 0, stackedLabels, 0, m);
-    System.arraycopy(t, 0, stackedLabels, m, m);
     double[] w = new double[d];
     double[] d1 = new double[d];
     double[] d2 = new double[d];
     for (int it = 0; it < steps; it++) {
-      float[] stacked = new float[2 * m * d];
-      System.arraycopy(x1, 0, stacked, 0, m * d);
-      System.arraycopy(x1, 0, stacked, m * d, m * d);
-      GradientResult g = oracle.gradient(new FloatTensor(stackedShape, stacked), stackedLabels);
+      GradientResult g = StackedGradients.of(oracle, new FloatTensor(shape, x1), y, t);
       progress.accept(1);
       float[] gd = g.gradient().data();
       int classes = g.output().sampleSize();

@@ -81,16 +81,8 @@ public record FmnL2(int steps, double alpha, double gammaInit, double gammaFinal
     }
     int[] runnerUp = runnerUp(oracle.forward(x, labels), labels);
     progress.accept(1);
-    long[] stackedShape = x.shape().clone();
-    stackedShape[0] = 2L * n;
-    int[] stackedLabels = new int[2 * n];
-    System.arraycopy(labels, 0, stackedLabels, 0, n);
     for (int k = 0; k < steps; k++) {
-      System.arraycopy(runnerUp, 0, stackedLabels, n, n);
-      float[] stacked = new float[2 * n * d];
-      System.arraycopy(point, 0, stacked, 0, n * d);
-      System.arraycopy(point, 0, stacked, n * d, n * d);
-      GradientResult g = oracle.gradient(new FloatTensor(stackedShape, stacked), stackedLabels);
+      GradientResult g = StackedGradients.of(oracle, new FloatTensor(x.shape(), point), labels, runnerUp);
       progress.accept(1);
       float[] gd = g.gradient().data();
       int classes = g.output().sampleSize();

@@ -44,18 +44,7 @@ final class TargetedDlr implements ApgdLoss.Session {
       rank(oracle.forward(points, y));
       progress.accept(1);
     }
-    int[] stackedLabels = new int[4 * n];
-    System.arraycopy(y, 0, stackedLabels, 0, n);
-    System.arraycopy(targets, 0, stackedLabels, n, n);
-    System.arraycopy(third, 0, stackedLabels, 2 * n, n);
-    System.arraycopy(fourth, 0, stackedLabels, 3 * n, n);
-    float[] stacked = new float[4 * n * d];
-    for (int k = 0; k < 4; k++) {
-      System.arraycopy(points.data(), 0, stacked, k * n * d, n * d);
-    }
-    long[] shape = points.shape().clone();
-    shape[0] = 4L * n;
-    GradientResult g = oracle.gradient(new FloatTensor(shape, stacked), stackedLabels);
+    GradientResult g = StackedGradients.of(oracle, points, y, targets, third, fourth);
     progress.accept(1);
     int classes = g.output().sampleSize();
     float[] trueLoss = Arrays.copyOf(g.loss(), n);
