@@ -40,6 +40,10 @@ public final class TrainBenchCommand implements Subcommand {
   @Parameter(names = "--recipes", description = "Comma-separated recipes (default: all)")
   private String recipes;
 
+  @Parameter(names = "--profile", description = "Also print milliseconds per step of each phase (data, input"
+      + " gradients, forward, penalty forwards, backward, optimizer, read-back, free) for every recipe")
+  private boolean profile;
+
   @Override
   public String name() {
     return "train-bench";
@@ -78,6 +82,9 @@ public final class TrainBenchCommand implements Subcommand {
         System.out.printf("  %-13s %.4f s/step%n", r.id(), t.secondsPerStep());
       }
       System.out.println(TrainingBenchmark.table(timings, data.train().size() / batchSize));
+      if (profile) {
+        System.out.println(TrainingBenchmark.profileTable(timings));
+      }
     } catch (IllegalArgumentException | IllegalStateException | DatasetException e) {
       throw new CliException(e.getMessage());
     }
