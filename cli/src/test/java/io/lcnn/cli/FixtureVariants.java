@@ -129,6 +129,38 @@ final class FixtureVariants {
     return m.toBuilder().setGraph(g).build();
   }
 
+  /**
+   * A batch wrapped in an extra leading axis, as some exporters write it: input {@code wrapped}
+   * [1, N, ...] read through Gather(index 0) into the model's input, and the output
+   * {@code wrapped_scores} [1, N, K], an Unsqueeze of the model's output (opset 13 or later).
+   */
+  static OnnxMl.ModelProto leadingAxis(OnnxMl.ModelProto m) {
+    OnnxMl.GraphProto.Builder g = m.getGraph().toBuilder();
+    OnnxMl.ValueInfoProto.Builder in = g.getInputBuilder(0);
+    String inner = in.getName();
+    OnnxMl.TensorShapeProto.Builder s = in.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
+    List<OnnxMl.TensorShapeProto.Dimension> dims = new ArrayList<>(s.getDimList());
+    dims.add(0, OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1).build());
+    s.clearDim().addAllDim(dims);
+    in.setName("wrapped");
+    OnnxMl.ValueInfoProto.Builder out = g.getOutputBuilder(0);
+    String scores = out.getName();
+    OnnxMl.TensorShapeProto.Builder os = out.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
+    List<OnnxMl.TensorShapeProto.Dimension> odims = new ArrayList<>(os.getDimList());
+    odims.add(0, OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1).build());
+    os.clearDim().addAllDim(odims);
+    out.setName("wrapped_scores");
+    List<OnnxMl.NodeProto> nodes = new ArrayList<>(g.getNodeList());
+    nodes.add(0, node("Gather", List.of("wrapped", "first_index"), inner, attr("axis", 0)));
+    nodes.add(node("Unsqueeze", List.of(scores, "zero_axis"), "wrapped_scores"));
+    g.clearNode().addAllNode(nodes);
+    g.addInitializer(OnnxMl.TensorProto.newBuilder().setName("first_index")
+        .setDataType(OnnxMl.TensorProto.DataType.INT64_VALUE).addInt64Data(0));
+    g.addInitializer(OnnxMl.TensorProto.newBuilder().setName("zero_axis").addDims(1)
+        .setDataType(OnnxMl.TensorProto.DataType.INT64_VALUE).addInt64Data(0));
+    return m.toBuilder().setGraph(g).build();
+  }
+
   /** Input declared flat [N, D] (the model's first op flattens it anyway). */
   static OnnxMl.ModelProto flatInput(OnnxMl.ModelProto m, long d) {
     OnnxMl.GraphProto.Builder g = m.getGraph().toBuilder();
