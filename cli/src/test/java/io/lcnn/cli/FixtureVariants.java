@@ -136,20 +136,10 @@ final class FixtureVariants {
    */
   static OnnxMl.ModelProto leadingAxis(OnnxMl.ModelProto m) {
     OnnxMl.GraphProto.Builder g = m.getGraph().toBuilder();
-    OnnxMl.ValueInfoProto.Builder in = g.getInputBuilder(0);
-    String inner = in.getName();
-    OnnxMl.TensorShapeProto.Builder s = in.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
-    List<OnnxMl.TensorShapeProto.Dimension> dims = new ArrayList<>(s.getDimList());
-    dims.add(0, OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1).build());
-    s.clearDim().addAllDim(dims);
-    in.setName("wrapped");
-    OnnxMl.ValueInfoProto.Builder out = g.getOutputBuilder(0);
-    String scores = out.getName();
-    OnnxMl.TensorShapeProto.Builder os = out.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
-    List<OnnxMl.TensorShapeProto.Dimension> odims = new ArrayList<>(os.getDimList());
-    odims.add(0, OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1).build());
-    os.clearDim().addAllDim(odims);
-    out.setName("wrapped_scores");
+    String inner = g.getInput(0).getName();
+    String scores = g.getOutput(0).getName();
+    wrapInLeadingOne(g.getInputBuilder(0), "wrapped");
+    wrapInLeadingOne(g.getOutputBuilder(0), "wrapped_scores");
     List<OnnxMl.NodeProto> nodes = new ArrayList<>(g.getNodeList());
     nodes.add(0, node("Gather", List.of("wrapped", "first_index"), inner, attr("axis", 0)));
     nodes.add(node("Unsqueeze", List.of(scores, "zero_axis"), "wrapped_scores"));
@@ -159,6 +149,15 @@ final class FixtureVariants {
     g.addInitializer(OnnxMl.TensorProto.newBuilder().setName("zero_axis").addDims(1)
         .setDataType(OnnxMl.TensorProto.DataType.INT64_VALUE).addInt64Data(0));
     return m.toBuilder().setGraph(g).build();
+  }
+
+  /** Renames the value and puts an axis of size 1 in front of its declared shape. */
+  private static void wrapInLeadingOne(OnnxMl.ValueInfoProto.Builder v, String name) {
+    OnnxMl.TensorShapeProto.Builder s = v.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
+    List<OnnxMl.TensorShapeProto.Dimension> dims = new ArrayList<>(s.getDimList());
+    dims.add(0, OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1).build());
+    s.clearDim().addAllDim(dims);
+    v.setName(name);
   }
 
   /** Input declared flat [N, D] (the model's first op flattens it anyway). */

@@ -129,6 +129,7 @@ public final class MemoryPlanner {
    * values at batch n, divided by n.
    */
   public static long forwardBytesPerSample(OnnxModelFile model) {
+    io.lcnn.auditor.runtime.OrtRuntime.quietEnvironment();
     String label = model.path().getFileName() == null ? model.path().toString() : model.path().getFileName().toString();
     var prepared = ModelPreparer.prepare(model.proto(), label);
     int n = DynamicBatchView.fixedBatch(model);
