@@ -120,9 +120,6 @@ public final class AuditRunner {
       e.check(model, test);
     }
     MemoryPlan memory = MemoryPlanner.plan(model, options);
-    if (memory.batchSize() != options.batchSize() || memory.forwardBytesPerSample() == null) {
-      notices.println("notice: memory budget: " + memory.note());
-    }
     int b = memory.batchSize();
     // from here on the options are the ones the audit runs with: the batch size the budget allows
     AuditOptions options = this.options.with(AuditOptions.BATCH_SIZE, b);
@@ -153,6 +150,9 @@ public final class AuditRunner {
     InputValidator.checkLabels(test, classes, data.testLabels());
     if (train != null) {
       InputValidator.checkLabels(train, classes, data.trainLabels());
+    }
+    if (memory.batchSize() != memory.requestedBatchSize() || memory.forwardBytesPerSample() == null) {
+      notices.println("notice: memory budget: " + memory.note());
     }
     List<String> fallbackReasons = new ArrayList<>();
     List<OracleSet> sets = new ArrayList<>();
