@@ -188,6 +188,16 @@ class ClassifierLayoutsAuditTest {
     assertTrue(Arrays.equals(new long[] {SAMPLES, 1, 28, 28}, a.gradients().shape()));
   }
 
+  @Test
+  void batchWrappedInALeadingAxisOnlyAtTheInputKeepsTheOutputAsItIs() throws IOException {
+    Audit a = audit(FixtureVariants.leadingAxis(FixtureVariants.read("cnn_softmax_normalized"), false),
+        new long[] {1, 28, 28}, "cnn_softmax_normalized");
+    assertMatchesReference(a, "cnn_softmax_normalized");
+    String note = a.result().model().adaptations().get(0);
+    assertTrue(note.contains("1 leading axis of size 1") && !note.contains("Squeeze"), note);
+    assertEquals("probabilities", a.result().model().outputKind());
+  }
+
   /** A torch.onnx export whose batch is wrapped in a leading axis (fixtures/leading-axis, float64 PyTorch references). */
   @Test
   void torchExportWithTheBatchInALeadingAxisIsAuditedFromAnotherFolder() throws IOException {

@@ -135,14 +135,21 @@ final class FixtureVariants {
    * {@code wrapped_scores} [1, N, K], an Unsqueeze of the model's output (opset 13 or later).
    */
   static OnnxMl.ModelProto leadingAxis(OnnxMl.ModelProto m) {
+    return leadingAxis(m, true);
+  }
+
+  /** As {@link #leadingAxis(OnnxMl.ModelProto)}, the output left [N, K] unless {@code wrapOutput}. */
+  static OnnxMl.ModelProto leadingAxis(OnnxMl.ModelProto m, boolean wrapOutput) {
     OnnxMl.GraphProto.Builder g = m.getGraph().toBuilder();
     String inner = g.getInput(0).getName();
     String scores = g.getOutput(0).getName();
     wrapInLeadingOne(g.getInputBuilder(0), "wrapped");
-    wrapInLeadingOne(g.getOutputBuilder(0), "wrapped_scores");
     List<OnnxMl.NodeProto> nodes = new ArrayList<>(g.getNodeList());
     nodes.add(0, node("Gather", List.of("wrapped", "first_index"), inner, attr("axis", 0)));
-    nodes.add(node("Unsqueeze", List.of(scores, "zero_axis"), "wrapped_scores"));
+    if (wrapOutput) {
+      wrapInLeadingOne(g.getOutputBuilder(0), "wrapped_scores");
+      nodes.add(node("Unsqueeze", List.of(scores, "zero_axis"), "wrapped_scores"));
+    }
     g.clearNode().addAllNode(nodes);
     g.addInitializer(OnnxMl.TensorProto.newBuilder().setName("first_index")
         .setDataType(OnnxMl.TensorProto.DataType.INT64_VALUE).addInt64Data(0));
