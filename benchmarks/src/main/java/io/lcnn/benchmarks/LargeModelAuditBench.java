@@ -139,24 +139,24 @@ public final class LargeModelAuditBench {
       this.hvp = hvp;
     }
 
-    @Override
-    public GradientResult gradient(FloatTensor x, int[] labels) {
+    /** Runs {@code call}, adding its duration to the total. */
+    private <T> T time(java.util.function.Supplier<T> call) {
       long t = System.nanoTime();
       try {
-        return gradient.gradient(x, labels);
+        return call.get();
       } finally {
         nanos.addAndGet(System.nanoTime() - t);
       }
     }
 
     @Override
+    public GradientResult gradient(FloatTensor x, int[] labels) {
+      return time(() -> gradient.gradient(x, labels));
+    }
+
+    @Override
     public ForwardResult forward(FloatTensor x, int[] labels) {
-      long t = System.nanoTime();
-      try {
-        return gradient.forward(x, labels);
-      } finally {
-        nanos.addAndGet(System.nanoTime() - t);
-      }
+      return time(() -> gradient.forward(x, labels));
     }
 
     @Override
@@ -168,12 +168,7 @@ public final class LargeModelAuditBench {
       return new HvpOracle() {
         @Override
         public FloatTensor hvp(FloatTensor x, int[] labels, FloatTensor v) {
-          long t = System.nanoTime();
-          try {
-            return hvp.hvp(x, labels, v);
-          } finally {
-            nanos.addAndGet(System.nanoTime() - t);
-          }
+          return time(() -> hvp.hvp(x, labels, v));
         }
 
         @Override
