@@ -61,12 +61,12 @@ public final class DemoCommand implements OptionCommand {
 
   /**
    * Where the demo's audits differ from an audit's defaults: 300 samples per split (with 100, one
-   * sample is one point of accuracy) and the attack its README figures were measured with (l2 PGD,
-   * 20 steps, one restart; no smallest-radius search), to stay inside its time budget.
+   * sample is one point of accuracy). The attacks are the audit's own defaults (l2 PGD and APGD-CE,
+   * 50 steps × 3 restarts, per-sample worst case, and FMN's smallest radii), so claim (b) is judged
+   * under the strongest attack a default audit runs; the whole demo takes about 5 minutes on an
+   * idle 2-core machine (README).
    */
-  static final AuditOptions AUDIT_DEFAULTS = AuditOptions.defaults()
-      .with(AuditOptions.MAX_SAMPLES, 300).with(AuditOptions.ATTACK, "pgd").with(AuditOptions.PGD_STEPS, 20)
-      .with(AuditOptions.PGD_RESTARTS, 1).with(AuditOptions.MIN_NORM_STEPS, 0);
+  static final AuditOptions AUDIT_DEFAULTS = AuditOptions.defaults().with(AuditOptions.MAX_SAMPLES, 300);
 
   /** The demo's own entries, then every audit option. */
   static final List<AuditOption<?>> OPTIONS = AuditCommand.concat(

@@ -14,7 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /** {@code lcnn train-bench}: seconds per training step of every recipe, relative to standard. */
-@Parameters(commandDescription = "Time training steps of every recipe (median s/step) on the same data, relative to standard")
+@Parameters(commandDescription = "Time training steps of every recipe (median s/step, recipes in turn) on the same data, relative to standard")
 public final class TrainBenchCommand implements Subcommand {
   @Parameter(names = {"--help", "-h"}, help = true, description = "Show this command's options")
   private boolean help;
@@ -39,6 +39,10 @@ public final class TrainBenchCommand implements Subcommand {
 
   @Parameter(names = "--recipes", description = "Comma-separated recipes (default: all)")
   private String recipes;
+
+  @Parameter(names = "--profile", description = "Also print milliseconds per step of each phase (data, input"
+      + " gradients, forward, penalty forwards, backward, optimizer, read-back, free) for every recipe")
+  private boolean profile;
 
   @Override
   public String name() {
@@ -67,17 +71,15 @@ public final class TrainBenchCommand implements Subcommand {
       ModelFamily family = ModelFamily.parse(model);
       TrainingData data = TrainingData.load(dataset);
       ThreadSafetyCheck.verify();
-      // One untimed pass first, so that JIT and libtorch's kernel caches are warm for every recipe.
-      TrainingBenchmark.time(TrainConfig.defaults(Recipe.STANDARD, family).withSize(1, batchSize, 0, width), data,
-          warmup, steps);
-      List<TrainingBenchmark.Timing> timings = new ArrayList<>();
+      List<TrainConfig> cfgs = new ArrayList<>();
       for (Recipe r : list) {
-        TrainConfig cfg = TrainConfig.defaults(r, family).withSize(1, batchSize, 0, width);
-        TrainingBenchmark.Timing t = TrainingBenchmark.time(cfg, data, warmup, steps);
-        timings.add(t);
-        System.out.printf("  %-13s %.4f s/step%n", r.id(), t.secondsPerStep());
+        cfgs.add(TrainConfig.defaults(r, family).withSize(1, batchSize, 0, width));
       }
+      List<TrainingBenchmark.Timing> timings = TrainingBenchmark.time(cfgs, data, warmup, steps);
       System.out.println(TrainingBenchmark.table(timings, data.train().size() / batchSize));
+      if (profile) {
+        System.out.println(TrainingBenchmark.profileTable(timings));
+      }
     } catch (IllegalArgumentException | IllegalStateException | DatasetException e) {
       throw new CliException(e.getMessage());
     }

@@ -36,9 +36,14 @@ class ClassifierLayoutsAuditTest {
   private record Audit(AuditResult result, FloatTensor gradients, FloatTensor hvp, String err) {}
 
   private Audit audit(OnnxMl.ModelProto model, long[] sampleShape, String fixture, String... extra) throws IOException {
-    Path ref = FixtureVariants.REF.resolve(fixture);
-    Path dir = tmp.resolve("variant");
-    Path file = FixtureVariants.write(model, dir.resolve("model"));
+    return audit(FixtureVariants.write(model, tmp.resolve("variant").resolve("model")), FixtureVariants.REF.resolve(fixture),
+        sampleShape, extra);
+  }
+
+  /** Audits the model file on the first samples of the references in {@code ref}, given with {@code sampleShape}. */
+  private Audit audit(Path file, Path ref, long[] sampleShape, String... extra) throws IOException {
+    Path dir = file.getParent().resolve("run");
+    Files.createDirectories(dir);
     Path inputs = dir.resolve("inputs.npy");
     Path probe = dir.resolve("probe.npy");
     Path labels = dir.resolve("labels.npy");
@@ -67,7 +72,10 @@ class ClassifierLayoutsAuditTest {
   }
 
   private static void assertMatchesReference(Audit a, String fixture) throws IOException {
-    Path ref = FixtureVariants.REF.resolve(fixture);
+    assertMatchesReference(a, FixtureVariants.REF.resolve(fixture));
+  }
+
+  private static void assertMatchesReference(Audit a, Path ref) throws IOException {
     assertEquals("exact", a.result().model().gradientMode());
     assertEquals("exact", a.result().model().hvpMode());
     assertClose(Npy.readFloats(ref.resolve("grads.npy")), a.gradients(), 1e-3, "gradient");
@@ -165,6 +173,46 @@ class ClassifierLayoutsAuditTest {
     assertEquals("image", a.result().model().inputName());
     assertTrue(Arrays.equals(new long[] {SAMPLES, 28, 28, 1}, a.gradients().shape()));
     assertNull(a.result().model().adaptations());
+  }
+
+  @Test
+  void batchWrappedInALeadingAxisIsAuditedWithTheAxisUnwrapped() throws IOException {
+    Audit a = audit(FixtureVariants.leadingAxis(FixtureVariants.read("resnet_softplus")), new long[] {1, 28, 28},
+        "resnet_softplus");
+    assertMatchesReference(a, "resnet_softplus");
+    assertEquals("wrapped", a.result().model().inputName());
+    assertEquals("wrapped_scores", a.result().model().outputName());
+    assertEquals(5, a.result().model().inputShape().size(), a.result().model().inputShape().toString());
+    String note = a.result().model().adaptations().get(0);
+    assertTrue(note.contains("1 leading axis of size 1") && note.contains("Squeeze behind its output"), note);
+    assertTrue(Arrays.equals(new long[] {SAMPLES, 1, 28, 28}, a.gradients().shape()));
+  }
+
+  @Test
+  void batchWrappedInALeadingAxisOnlyAtTheInputKeepsTheOutputAsItIs() throws IOException {
+    Audit a = audit(FixtureVariants.leadingAxis(FixtureVariants.read("cnn_softmax_normalized"), false),
+        new long[] {1, 28, 28}, "cnn_softmax_normalized");
+    assertMatchesReference(a, "cnn_softmax_normalized");
+    String note = a.result().model().adaptations().get(0);
+    assertTrue(note.contains("1 leading axis of size 1") && !note.contains("Squeeze"), note);
+    assertEquals("probabilities", a.result().model().outputKind());
+  }
+
+  /** A torch.onnx export whose batch is wrapped in a leading axis (fixtures/leading-axis, float64 PyTorch references). */
+  @Test
+  void torchExportWithTheBatchInALeadingAxisIsAuditedFromAnotherFolder() throws IOException {
+    Path fixture = Path.of(System.getProperty("lcnn.fixtures", "fixtures")).resolve("leading-axis");
+    for (String name : List.of("model.onnx", "model_fixed.onnx")) {
+      Path copy = tmp.resolve(name.replace(".onnx", "")).resolve("model.onnx");
+      Files.createDirectories(copy.getParent());
+      Files.copy(fixture.resolve(name), copy);
+      Audit a = audit(copy, fixture, new long[] {1, 8, 8});
+      assertMatchesReference(a, fixture);
+      assertEquals(5, a.result().model().inputShape().size(), name + " " + a.result().model().inputShape());
+      String note = String.join("; ", a.result().model().adaptations());
+      assertTrue(note.contains("1 leading axis of size 1") && note.contains("Squeeze behind its output 'scores'"),
+          name + ": " + note);
+    }
   }
 
   @Test

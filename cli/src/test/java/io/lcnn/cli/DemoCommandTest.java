@@ -24,7 +24,7 @@ class DemoCommandTest {
   @Test
   void tinyDemoTrainsExportsAuditsAndReportsBothModels() throws Exception {
     CliRun r = CliRun.of("demo", "--data", SUBSET.toString(), "--out", tmp.toString(), "--epochs", "1",
-        "--max-samples", "6", "--pgd-steps", "2", "--no-progress", "--max-steps", "8");
+        "--max-samples", "6", "--pgd-steps", "2", "--min-norm-steps", "5", "--no-progress", "--max-steps", "8");
     assertEquals(0, r.exitCode(), r.out() + r.err());
     for (String recipe : new String[] {"standard", "lcnn"}) {
       Path dir = tmp.resolve(recipe);
@@ -35,7 +35,8 @@ class DemoCommandTest {
       assertEquals(6, a.splits().get("train").samples().size());
       assertTrue(a.attacks() != null && a.gradientStability() != null && a.maskingChecks() != null);
       assertEquals(2, a.settings().pgdSteps(), "the given audit option");
-      assertEquals(1, a.settings().pgdRestarts(), "the demo's default for an audit option not given");
+      assertEquals(io.lcnn.auditor.attack.PgdL2.DEFAULT_RESTARTS, a.settings().pgdRestarts(),
+          "the audit's default for an audit option neither the demo nor the user sets");
     }
     String html = Files.readString(tmp.resolve("report.html"));
     assertTrue(html.contains("standard") && html.contains("lcnn") && html.contains("<svg"), "one report with both models");

@@ -129,6 +129,44 @@ final class FixtureVariants {
     return m.toBuilder().setGraph(g).build();
   }
 
+  /**
+   * A batch wrapped in an extra leading axis, as some exporters write it: input {@code wrapped}
+   * [1, N, ...] read through Gather(index 0) into the model's input, and the output
+   * {@code wrapped_scores} [1, N, K], an Unsqueeze of the model's output (opset 13 or later).
+   */
+  static OnnxMl.ModelProto leadingAxis(OnnxMl.ModelProto m) {
+    return leadingAxis(m, true);
+  }
+
+  /** As {@link #leadingAxis(OnnxMl.ModelProto)}, the output left [N, K] unless {@code wrapOutput}. */
+  static OnnxMl.ModelProto leadingAxis(OnnxMl.ModelProto m, boolean wrapOutput) {
+    OnnxMl.GraphProto.Builder g = m.getGraph().toBuilder();
+    String inner = g.getInput(0).getName();
+    String scores = g.getOutput(0).getName();
+    wrapInLeadingOne(g.getInputBuilder(0), "wrapped");
+    List<OnnxMl.NodeProto> nodes = new ArrayList<>(g.getNodeList());
+    nodes.add(0, node("Gather", List.of("wrapped", "first_index"), inner, attr("axis", 0)));
+    if (wrapOutput) {
+      wrapInLeadingOne(g.getOutputBuilder(0), "wrapped_scores");
+      nodes.add(node("Unsqueeze", List.of(scores, "zero_axis"), "wrapped_scores"));
+    }
+    g.clearNode().addAllNode(nodes);
+    g.addInitializer(OnnxMl.TensorProto.newBuilder().setName("first_index")
+        .setDataType(OnnxMl.TensorProto.DataType.INT64_VALUE).addInt64Data(0));
+    g.addInitializer(OnnxMl.TensorProto.newBuilder().setName("zero_axis").addDims(1)
+        .setDataType(OnnxMl.TensorProto.DataType.INT64_VALUE).addInt64Data(0));
+    return m.toBuilder().setGraph(g).build();
+  }
+
+  /** Renames the value and puts an axis of size 1 in front of its declared shape. */
+  private static void wrapInLeadingOne(OnnxMl.ValueInfoProto.Builder v, String name) {
+    OnnxMl.TensorShapeProto.Builder s = v.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
+    List<OnnxMl.TensorShapeProto.Dimension> dims = new ArrayList<>(s.getDimList());
+    dims.add(0, OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1).build());
+    s.clearDim().addAllDim(dims);
+    v.setName(name);
+  }
+
   /** Input declared flat [N, D] (the model's first op flattens it anyway). */
   static OnnxMl.ModelProto flatInput(OnnxMl.ModelProto m, long d) {
     OnnxMl.GraphProto.Builder g = m.getGraph().toBuilder();

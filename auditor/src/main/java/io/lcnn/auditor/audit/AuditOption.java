@@ -108,6 +108,39 @@ public record AuditOption<T>(
     return new AuditOption<>(key, flagList(flag), false, doc, Boolean::parseBoolean, v -> true, "true or false");
   }
 
+  /**
+   * A size in bytes written as a number with an optional binary suffix ({@code 512m}, {@code 2g},
+   * {@code 1.5G}, {@code 65536}; k, m, g, t are powers of 1024), or {@code auto} for 0.
+   */
+  public static AuditOption<Long> bytes(String key, String flag, long def, String doc) {
+    return new AuditOption<>(key, flagList(flag), def, doc, AuditOption::parseBytes, v -> v >= 0, "a size ≥ 0");
+  }
+
+  private static Long parseBytes(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    if (t.equals("auto")) {
+      return 0L;
+    }
+    String digits = t.endsWith("b") ? t.substring(0, t.length() - 1) : t;
+    int shift = 0;
+    if (!digits.isEmpty()) {
+      shift = switch (digits.charAt(digits.length() - 1)) {
+        case 'k' -> 10;
+        case 'm' -> 20;
+        case 'g' -> 30;
+        case 't' -> 40;
+        default -> 0;
+      };
+    }
+    String number = shift == 0 ? digits : digits.substring(0, digits.length() - 1);
+    double v = number(number.trim(), Double::parseDouble, "a size (e.g. 512m, 2g or auto)");
+    double bytes = Math.floor(v * (1L << shift));
+    if (!(v >= 0) || !Double.isFinite(v) || bytes >= Long.MAX_VALUE) {
+      throw new IllegalArgumentException("'" + text + "' is not a size (e.g. 512m, 2g or auto)");
+    }
+    return (long) bytes;
+  }
+
   /** A comma-separated list of positive radii, sorted and deduplicated; null default means "the component's". */
   public static AuditOption<List<Double>> radii(String key, String flag, List<Double> def, String doc) {
     return new AuditOption<>(key, flagList(flag), def, doc, AuditOption::parseRadii, v -> !v.isEmpty(), "a non-empty list");

@@ -43,6 +43,11 @@ public final class AuditOptions implements Serializable {
   /** Samples per ONNX Runtime call (and per unit of work). */
   public static final AuditOption<Integer> BATCH_SIZE = AuditOption.integer("batchSize", "--batch-size", 32,
       "Samples per ONNX Runtime call (and per unit of work of the parallel audit)", 1);
+  /** Memory the exact graphs of all workers may use together, in bytes (0: the default share of physical memory). */
+  public static final AuditOption<Long> MEMORY_BUDGET = AuditOption.bytes("memoryBudget", "--memory-budget", 0L,
+      "Memory ONNX Runtime may use for the exact graphs of all workers together, e.g. 512m or 2g; the batch size and"
+          + " the workers are cut to fit (default auto: " + MemoryPlanner.DEFAULT_SHARE_PERCENT
+          + " % of physical memory)");
   /** Parallel workers, each with its own ONNX Runtime sessions. */
   public static final AuditOption<Integer> WORKERS = AuditOption.integer("workers", "--workers",
       Runtime.getRuntime().availableProcessors(),
@@ -153,7 +158,7 @@ public final class AuditOptions implements Serializable {
 
   /** Every audit option, in {@code --help} order. */
   public static final List<AuditOption<?>> ALL = List.of(
-      DEVICE, WORKERS, THREADS, BATCH_SIZE, EPSILON, EIGEN, EIGEN_ITERS, EIGEN_TOL, OUTPUT, OUTPUT_NAME, MAX_SAMPLES, SEED, GRADIENTS,
+      DEVICE, WORKERS, THREADS, BATCH_SIZE, MEMORY_BUDGET, EPSILON, EIGEN, EIGEN_ITERS, EIGEN_TOL, OUTPUT, OUTPUT_NAME, MAX_SAMPLES, SEED, GRADIENTS,
       FD_STEP, FD_HVP_STEP, SELF_CHECK_SAMPLES, FD_ROWS_PER_CALL, ATTACK, PGD_EPS, SQUARE_QUERIES, TARGETS, MIN_NORM_STEPS,
       PGD_STEPS, PGD_RESTARTS, INPUT_RANGE,
       STABILITY_RADII, NOISE, SAVE_ADVERSARIAL, NO_BOUND, EIGEN_K, SPECTRUM, SPECTRUM_SAMPLES, SPECTRUM_PROBES,

@@ -6,6 +6,7 @@ import io.lcnn.auditor.attack.RobustnessSettings;
 import io.lcnn.auditor.data.Slices;
 import io.lcnn.auditor.diff.UnsupportedOpsException;
 import io.lcnn.auditor.hybrid.HybridOracleFactory;
+import io.lcnn.auditor.model.LeadingAxes;
 import io.lcnn.auditor.model.ModelLoadException;
 import io.lcnn.auditor.model.OnnxModelFile;
 import io.lcnn.auditor.model.OutputKind;
@@ -15,6 +16,7 @@ import io.lcnn.auditor.oracle.OnnxModelFunction;
 import io.lcnn.auditor.result.Artifacts;
 import io.lcnn.auditor.result.AuditResult;
 import io.lcnn.auditor.result.AuditSettings;
+import io.lcnn.auditor.result.MemoryPlan;
 import io.lcnn.auditor.result.ModelInfo;
 import io.lcnn.auditor.result.Provenance;
 import io.lcnn.auditor.result.SelfCheck;
@@ -90,6 +92,9 @@ public final class AuditRunner {
    * @throws InvalidInputException, ModelLoadException, DatasetException with one-line messages on bad input
    */
   public AuditOutcome run(OnnxModelFile model, AuditData data, FloatTensor hvpProbe, String probeName, Path auditDir) {
+    OnnxModelFile given = model;
+    LeadingAxes.Result unwrapped = LeadingAxes.unwrap(model, data.test().inputs().shape().length);
+    model = unwrapped.model();
     checkModelInput(model);
     LabeledData test = cut(data.test());
     LabeledData train = data.train() == null ? null : cut(data.train());
@@ -114,13 +119,22 @@ public final class AuditRunner {
     for (AuditExtension e : extensions) {
       e.check(model, test);
     }
-    int workers = Math.max(1, Math.min(options.workers(), blocks(test) + (train == null ? 0 : blocks(train))));
+    MemoryPlan memory = MemoryPlanner.plan(model, options);
+    int b = memory.batchSize();
+    // from here on the options are the ones the audit runs with: the batch size the budget allows
+    AuditOptions options = this.options.with(AuditOptions.BATCH_SIZE, b);
+    robustness = robustness == null ? null : robustness.withBatchSize(b);
+    int workers = Math.max(1, Math.min(Math.min(options.workers(), memory.maxWorkers()),
+        blocks(test, b) + (train == null ? 0 : blocks(train, b))));
     int threads = options.threadsFor(workers);
     OrtRuntime runtime = new OrtRuntime(options.device(), threads, notices);
     OnnxModelFile file = model;
     List<String> adaptations = new ArrayList<>();
     if (file.outputNote() != null) {
       adaptations.add(file.outputNote());
+    }
+    if (unwrapped.note() != null) {
+      adaptations.add(unwrapped.note());
     }
     DynamicBatchView.Result batchView = DynamicBatchView.relax(file, runtime);
     model = batchView.model();
@@ -137,6 +151,9 @@ public final class AuditRunner {
     if (train != null) {
       InputValidator.checkLabels(train, classes, data.trainLabels());
     }
+    if (memory.batchSize() != memory.requestedBatchSize() || memory.forwardBytesPerSample() == null) {
+      notices.println("notice: memory budget: " + memory.note());
+    }
     List<String> fallbackReasons = new ArrayList<>();
     List<OracleSet> sets = new ArrayList<>();
     try {
@@ -148,7 +165,7 @@ public final class AuditRunner {
       }
       double hvpStep = "exact".equals(first.hvp().mode()) ? 0 : fdHvpStep();
       AuditPlan plan = new AuditPlan(options, robustness, hvpStep, true);
-      List<Shard> shards = shards(test, train, noise, hvpProbe);
+      List<Shard> shards = shards(test, train, noise, hvpProbe, b);
       progress.start("samples", test.size() + (train == null ? 0 : train.size()));
       if (robustness != null) {
         progress.startAttacks(RobustnessProbes.attackSteps(robustness, test.size()));
@@ -163,15 +180,16 @@ public final class AuditRunner {
       SelfCheck selfCheck = null;
       if (options.selfCheckSamples() > 0) {
         int k = Math.min(options.selfCheckSamples(), test.size());
+        k = b < memory.requestedBatchSize() ? Math.min(k, b) : k;
         selfCheck = new SelfChecker(options.fdGradientStep(), model.opHistogram(), kind)
             .check(first.gradient(), first.hvp(), hvpStep, test.inputs().slice(0, k), Arrays.copyOf(test.labels(), k));
       }
-      ModelInfo info = modelInfo(file, kind, classes, runtime, first, fallbackReasons, robustness, adaptations);
+      ModelInfo info = modelInfo(given, kind, classes, runtime, first, fallbackReasons, robustness, adaptations);
       var r = merged.robustness();
       Artifacts gallery = r == null ? null : RobustnessProbes.writeArtifacts(
           first.gradient(), test, robustness, merged.robustnessSamples().attacks(), auditDir);
       AuditResult result = new AuditResult(
-          AuditResult.SCHEMA_VERSION, tool, Instant.now().toString(), info, settings(data, hvpStep, robustness),
+          AuditResult.SCHEMA_VERSION, tool, Instant.now().toString(), info, settings(options, data, hvpStep, robustness, memory),
           merged.splits(), merged.discrepancy(), selfCheck, r == null ? null : r.attacks(),
           r == null ? null : r.gradientStability(), r == null ? null : r.maskingChecks(), gallery, null,
           provenance(model, data, probeName, runtime, workers, threads), null, null);
@@ -190,14 +208,13 @@ public final class AuditRunner {
     progress.advance(samples);
   }
 
-  private int blocks(LabeledData d) {
-    return (d.size() + options.batchSize() - 1) / options.batchSize();
+  private static int blocks(LabeledData d, int b) {
+    return (d.size() + b - 1) / b;
   }
 
   /** Units of work: {@code batchSize} consecutive samples of a split each, test first. */
-  private List<Shard> shards(LabeledData test, LabeledData train, FloatTensor noise, FloatTensor probe) {
+  private static List<Shard> shards(LabeledData test, LabeledData train, FloatTensor noise, FloatTensor probe, int b) {
     List<Shard> out = new ArrayList<>();
-    int b = options.batchSize();
     for (int from = 0; from < test.size(); from += b) {
       int to = Math.min(test.size(), from + b);
       FloatTensor n = null;
@@ -355,7 +372,8 @@ public final class AuditRunner {
         adaptations.isEmpty() ? null : List.copyOf(adaptations));
   }
 
-  private AuditSettings settings(AuditData data, double hvpStep, RobustnessSettings r) {
+  private static AuditSettings settings(AuditOptions options, AuditData data, double hvpStep, RobustnessSettings r,
+      MemoryPlan memory) {
     var solver = options.solver();
     return new AuditSettings(
         options.curvatureEpsilon(),
@@ -378,6 +396,7 @@ public final class AuditRunner {
         r == null ? null : r.restarts(),
         r == null ? null : r.attack().json(),
         r == null ? null : r.stabilityRadii(),
-        options.asMap());
+        options.asMap(),
+        memory);
   }
 }

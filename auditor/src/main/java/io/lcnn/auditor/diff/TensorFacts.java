@@ -46,6 +46,52 @@ public final class TensorFacts {
     return shapes.get(name);
   }
 
+  /**
+   * Bytes per sample of the batch-dependent values (those with a −1 axis): the sum over them of
+   * the product of their other axes times the element size. Constants and values whose size does
+   * not change with the batch are not counted.
+   */
+  public long bytesPerSample() {
+    long total = 0;
+    for (var e : shapes.entrySet()) {
+      long[] s = e.getValue();
+      if (constants.containsKey(e.getKey()) || s == null || java.util.Arrays.stream(s).noneMatch(d -> d == -1)) {
+        continue;
+      }
+      long n = 1;
+      for (long d : s) {
+        n *= d == -1 ? 1 : d;
+      }
+      total += n * elementBytes(dtype(e.getKey()));
+    }
+    return total;
+  }
+
+  /** Bytes of every computed value (not a constant) at the batch size the graph was probed with. */
+  public long computedBytes() {
+    long total = 0;
+    for (var e : shapes.entrySet()) {
+      if (!constants.containsKey(e.getKey()) && e.getValue() != null) {
+        long n = 1;
+        for (long d : e.getValue()) {
+          n *= Math.max(d, 1);
+        }
+        total += n * elementBytes(dtype(e.getKey()));
+      }
+    }
+    return total;
+  }
+
+  /** Size in bytes of one element of ONNX type {@code dtype} (4 when unknown). */
+  static int elementBytes(int dtype) {
+    return switch (dtype) {
+      case 2, 3, 9 -> 1; // uint8, int8, bool
+      case 4, 5, 10, 16 -> 2; // uint16, int16, float16, bfloat16
+      case 7, 11, 13 -> 8; // int64, double, uint64
+      default -> 4; // float, int32, uint32
+    };
+  }
+
   /** Rank of a value, or -1 when unknown. */
   public int rank(String name) {
     long[] s = shapes.get(name);

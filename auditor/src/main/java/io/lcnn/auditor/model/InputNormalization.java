@@ -53,9 +53,7 @@ public final class InputNormalization {
     List<Long> dims = channelsFirst ? List.of((long) c, 1L, 1L) : List.of((long) c);
     String input = model.inputName();
     OnnxMl.GraphProto.Builder g = model.proto().getGraph().toBuilder();
-    for (OnnxMl.NodeProto.Builder n : g.getNodeBuilderList()) {
-      rename(n, input);
-    }
+    ValueRenaming.renameReads(g, input, NORMALIZED);
     for (int i = 0; i < g.getOutputCount(); i++) {
       if (g.getOutput(i).getName().equals(input)) {
         throw new ModelLoadException(model.path() + ": the input " + input + " is also a graph output; cannot prepend preprocessing");
@@ -118,34 +116,6 @@ public final class InputNormalization {
       throw new IllegalArgumentException(flag + " must be comma-separated numbers, not '" + spec + "'");
     }
     return v;
-  }
-
-  private static void rename(OnnxMl.NodeProto.Builder n, String input) {
-    for (int i = 0; i < n.getInputCount(); i++) {
-      if (n.getInput(i).equals(input)) {
-        n.setInput(i, NORMALIZED);
-      }
-    }
-    for (OnnxMl.AttributeProto.Builder a : n.getAttributeBuilderList()) {
-      if (a.hasG()) {
-        renameIn(a.getGBuilder(), input);
-      }
-      for (OnnxMl.GraphProto.Builder sub : a.getGraphsBuilderList()) {
-        renameIn(sub, input);
-      }
-    }
-  }
-
-  /** Renames outer-scope reads of the input inside a subgraph (If/Loop/Scan bodies). */
-  private static void renameIn(OnnxMl.GraphProto.Builder g, String input) {
-    for (OnnxMl.ValueInfoProto vi : g.getInputList()) {
-      if (vi.getName().equals(input)) {
-        return; // shadowed by the body's own input
-      }
-    }
-    for (OnnxMl.NodeProto.Builder n : g.getNodeBuilderList()) {
-      rename(n, input);
-    }
   }
 
   private static float[] perChannel(String flag, float[] v, int c) {

@@ -29,6 +29,7 @@ import java.util.Map;
  * @param stabilityRadii gradient-stability radii, if run
  * @param options every audit option with its value, keyed as in the Java API (the fields above
  *     are the ones readers use; this map is the complete record)
+ * @param memory how the batch size was fitted to the memory budget; null in results written before it was recorded
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AuditSettings(
@@ -52,7 +53,36 @@ public record AuditSettings(
     Integer pgdRestarts,
     String attack,
     List<Double> stabilityRadii,
-    Map<String, Object> options) {
+    Map<String, Object> options,
+    MemoryPlan memory) {
+
+  /** Settings without the memory plan (as written before it was recorded). */
+  public AuditSettings(
+      double curvatureEpsilon,
+      String eigenSolver,
+      int eigenMaxIterations,
+      double eigenTolerance,
+      int batchSize,
+      int threads,
+      String device,
+      long seed,
+      int maxSamples,
+      double fdStep,
+      int selfCheckSamples,
+      String inputs,
+      String labels,
+      String trainInputs,
+      String trainLabels,
+      List<Double> pgdEps,
+      Integer pgdSteps,
+      Integer pgdRestarts,
+      String attack,
+      List<Double> stabilityRadii,
+      Map<String, Object> options) {
+    this(curvatureEpsilon, eigenSolver, eigenMaxIterations, eigenTolerance, batchSize, threads, device, seed, maxSamples,
+        fdStep, selfCheckSamples, inputs, labels, trainInputs, trainLabels, pgdEps, pgdSteps, pgdRestarts, attack,
+        stabilityRadii, options, null);
+  }
 
   /** Settings without the options map (as written before it was recorded). */
   public AuditSettings(
@@ -78,6 +108,6 @@ public record AuditSettings(
       List<Double> stabilityRadii) {
     this(curvatureEpsilon, eigenSolver, eigenMaxIterations, eigenTolerance, batchSize, threads, device, seed, maxSamples,
         fdStep, selfCheckSamples, inputs, labels, trainInputs, trainLabels, pgdEps, pgdSteps, pgdRestarts, attack,
-        stabilityRadii, null);
+        stabilityRadii, null, null);
   }
 }

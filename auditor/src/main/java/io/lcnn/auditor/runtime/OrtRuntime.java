@@ -16,7 +16,7 @@ public final class OrtRuntime {
    * as an exception anyway, and the CUDA probe would otherwise print a multi-line native error
    * before the one-line notice.
    */
-  private final OrtEnvironment env = OrtEnvironment.getEnvironment(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+  private final OrtEnvironment env = quietEnvironment();
   private final Device requested;
   private final int threads;
   private final PrintStream notices;
@@ -31,6 +31,15 @@ public final class OrtRuntime {
     this.requested = requested;
     this.threads = threads;
     this.notices = notices;
+  }
+
+  /**
+   * The process's ONNX Runtime environment, created with native logging limited to fatal messages
+   * when this is the first use (ONNX Runtime keeps the level of the first creation, so code that
+   * opens sessions on the bare environment, e.g. shape probes, calls this first).
+   */
+  public static OrtEnvironment quietEnvironment() {
+    return OrtEnvironment.getEnvironment(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
   }
 
   /** A CPU runtime with the given thread count and notices on stderr. */

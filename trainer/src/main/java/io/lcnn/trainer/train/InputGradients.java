@@ -2,14 +2,17 @@ package io.lcnn.trainer.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import java.util.List;
 import java.util.function.BiFunction;
 
 /**
  * First-order input gradients through a network in state-preserving training mode: each call
- * opens its own gradient collector, so it must run before (not inside) a training step's
- * collector. It leaves parameter gradients behind: callers zero them ({@link Network#zeroGradients})
- * before the backward pass whose parameter gradients they use.
+ * opens its own gradient collector, so it must run before or after (not inside) a training step's
+ * collector. The backward pass computes the input's gradient only: the trainable parameters stop
+ * requiring gradients for its duration (libtorch then skips their gradient kernels), so their
+ * gradients are left as they were.
  */
 public final class InputGradients {
   private InputGradients() {}
@@ -19,9 +22,13 @@ public final class InputGradients {
       BiFunction<NDArray, NDArray, NDArray> reduce) {
     NDArray xi = x.stopGradient().duplicate();
     xi.setRequiresGradient(true);
+    List<Parameter> params = net.trainableParameters();
+    params.forEach(p -> p.getArray().setRequiresGradient(false));
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       NDArray loss = reduce.apply(net.forwardFrozen(xi), labels);
       gc.backward(loss);
+    } finally {
+      params.forEach(p -> p.getArray().setRequiresGradient(true));
     }
     return xi.getGradient().duplicate();
   }
