@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lcnn.auditor.result.AuditJson;
 import io.lcnn.cli.Main;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -80,6 +83,7 @@ class ClusterExecutorKillTest {
       Path spark = dir.resolve("spark");
       assertEquals(0, Main.run(Fixture.audit(spark, "--spark", master)));
 
+      System.out.println("killed executor " + killed.get() + "; removed: " + removed + "; tasks lost: " + lostTasks);
       assertNotNull(killed.get());
       assertTrue(!killed.get().startsWith("not found"), "the first task's executor JVM was found: " + killed.get());
       assertTrue(removed.stream().anyMatch(r -> r.startsWith(killed.get() + ":")),
@@ -93,10 +97,19 @@ class ClusterExecutorKillTest {
     }
   }
 
-  /** The executor JVM a Worker of this JVM launched for {@code executorId}. */
+  /**
+   * The executor JVM a Worker of this JVM launched for {@code executorId}, found by its command line in
+   * {@code /proc} (ProcessHandle.Info cuts long command lines, and an executor's class path is long).
+   */
   private static Optional<ProcessHandle> executorJvm(String executorId) {
     return ProcessHandle.current().descendants().filter(p -> {
-      List<String> args = p.info().arguments().map(List::of).orElse(List.of());
+      List<String> args;
+      try {
+        args = List.of(new String(Files.readAllBytes(Path.of("/proc", String.valueOf(p.pid()), "cmdline")),
+            StandardCharsets.UTF_8).split("\0"));
+      } catch (IOException e) {
+        return false;
+      }
       int at = args.indexOf("--executor-id");
       return args.contains("org.apache.spark.executor.CoarseGrainedExecutorBackend") && at >= 0 && at + 1 < args.size()
           && args.get(at + 1).equals(executorId);
