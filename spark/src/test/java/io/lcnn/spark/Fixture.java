@@ -3,8 +3,12 @@ package io.lcnn.spark;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lcnn.auditor.result.AuditJson;
+import io.lcnn.cli.Main;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +31,21 @@ final class Fixture {
         "--eps", "0.5,2", "--self-check-samples", "2", "--out", out.toString()));
     a.addAll(List.of(more));
     return a.toArray(String[]::new);
+  }
+
+  /** Exit code and the last stderr line of {@code lcnn} with {@code args}. */
+  static String[] run(List<String> args) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream err = System.err;
+    System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = Main.run(args.toArray(String[]::new));
+    } finally {
+      System.setErr(err);
+    }
+    String[] lines = bytes.toString(StandardCharsets.UTF_8).strip().split("\n");
+    return new String[] {String.valueOf(code), lines[lines.length - 1]};
   }
 
   /** audit.json without what may differ between engines: the time it was written, the engine and the --spark option. */

@@ -3,11 +3,7 @@ package io.lcnn.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lcnn.cli.Main;
 import io.lcnn.datasets.Npy;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,33 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SparkBadInputTest {
   @TempDir Path dir;
-  private PrintStream err;
 
   @BeforeEach
   void probe() {
     System.setProperty("spark.extraListeners", ContextProbe.class.getName());
     ContextProbe.CREATED.set(0);
-    err = System.err;
   }
 
   @AfterEach
   void restore() {
     System.clearProperty("spark.extraListeners");
-    System.setErr(err);
-  }
-
-  /** Exit code and the last stderr line of {@code lcnn audit args}. */
-  private String[] run(List<String> args) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    int code;
-    try {
-      code = Main.run(args.toArray(String[]::new));
-    } finally {
-      System.setErr(err);
-    }
-    String[] lines = bytes.toString(StandardCharsets.UTF_8).strip().split("\n");
-    return new String[] {String.valueOf(code), lines[lines.length - 1]};
   }
 
   private void assertSameFailureBeforeSpark(String what, String... change) {
@@ -68,8 +47,8 @@ class SparkBadInputTest {
     List<String> spark = new ArrayList<>(local);
     spark.set(spark.indexOf("--out") + 1, dir.resolve("spark").toString());
     spark.addAll(List.of("--spark", "local[2]"));
-    String[] a = run(local);
-    String[] b = run(spark);
+    String[] a = Fixture.run(local);
+    String[] b = Fixture.run(spark);
     assertEquals("2", a[0], what + ": local exit code (" + a[1] + ")");
     assertEquals(a[0], b[0], what + ": exit code with --spark (" + b[1] + ")");
     assertEquals(a[1].replace(dir.resolve("local").toString(), "OUT"), b[1].replace(dir.resolve("spark").toString(), "OUT"),
@@ -91,7 +70,7 @@ class SparkBadInputTest {
     Npy.writeLabels(outside, y);
     assertSameFailureBeforeSpark("label outside the classes", "--labels", outside.toString());
 
-    String[] ok = run(Arrays.asList(Fixture.audit(dir.resolve("ok"), "--spark", "local[1]", "--max-samples", "4",
+    String[] ok = Fixture.run(Arrays.asList(Fixture.audit(dir.resolve("ok"), "--spark", "local[1]", "--max-samples", "4",
         "--attack", "none")));
     assertEquals("0", ok[0], ok[1]);
     assertEquals(1, ContextProbe.CREATED.get(), "the probe sees the context of a good audit");

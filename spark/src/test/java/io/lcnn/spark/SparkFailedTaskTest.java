@@ -3,12 +3,8 @@ package io.lcnn.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lcnn.cli.Main;
 import io.lcnn.datasets.FloatTensor;
 import io.lcnn.datasets.Npy;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -43,18 +39,9 @@ class SparkFailedTaskTest {
     List<String> args = new java.util.ArrayList<>(Arrays.asList(Fixture.audit(dir.resolve("out"), "--spark", "local[2]")));
     args.set(args.indexOf("--inputs") + 1, inputs.toString());
 
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream err = System.err;
-    System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    int code;
-    try {
-      code = Main.run(args.toArray(String[]::new));
-    } finally {
-      System.setErr(err);
-    }
-    String[] lines = bytes.toString(StandardCharsets.UTF_8).strip().split("\n");
-    String last = lines[lines.length - 1];
-    assertEquals(2, code, last);
+    String[] result = Fixture.run(args);
+    String last = result[1];
+    assertEquals("2", result[0], last);
     assertTrue(last.startsWith("lcnn audit: ") && last.contains(inputs.toString())
         && last.contains("differ from those the driver validated"), last);
     try (Stream<Path> left = Files.walk(dir)) {
