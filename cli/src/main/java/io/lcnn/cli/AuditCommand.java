@@ -2,6 +2,7 @@ package io.lcnn.cli;
 
 import com.beust.jcommander.Parameters;
 import io.lcnn.auditor.audit.AuditData;
+import io.lcnn.auditor.audit.AuditEngine;
 import io.lcnn.auditor.audit.AuditOption;
 import io.lcnn.auditor.audit.AuditOptions;
 import io.lcnn.auditor.audit.AuditOutcome;
@@ -113,6 +114,7 @@ public final class AuditCommand implements OptionCommand {
       throw new CliException("--hvp-probe and --dump-hvp go together");
     }
     AuditOptions options = AuditOptions.of(v);
+    AuditEngine.forOptions(options);
     Policy gatePolicy;
     RobustnessSettings robustness;
     try {

@@ -58,6 +58,10 @@ public final class AuditOptions implements Serializable {
   /** Requested device. */
   public static final AuditOption<String> DEVICE = AuditOption.choice("device", "--device",
       "cpu, cuda or auto (CUDA when usable, else CPU with a notice)", "cpu", "cuda", "auto");
+  /** Apache Spark master to run the shards on (null: this JVM's workers). */
+  public static final AuditOption<String> SPARK = AuditOption.text("spark", "--spark", null,
+      "Run the shards as an Apache Spark job on this master: local[N] (in-process), spark://HOST:PORT (standalone), or"
+          + " any master spark-submit accepts (needs the spark module; ./lcnn adds it when --spark is given)");
   /** Seed of every random draw (each draw is keyed by it and the sample's index). */
   public static final AuditOption<Long> SEED = AuditOption.longValue("seed", "--seed", 0L,
       "Seed of every random draw (eigen-solver starts, attack starts, stability directions), keyed per sample");
@@ -158,7 +162,8 @@ public final class AuditOptions implements Serializable {
 
   /** Every audit option, in {@code --help} order. */
   public static final List<AuditOption<?>> ALL = List.of(
-      DEVICE, WORKERS, THREADS, BATCH_SIZE, MEMORY_BUDGET, EPSILON, EIGEN, EIGEN_ITERS, EIGEN_TOL, OUTPUT, OUTPUT_NAME, MAX_SAMPLES, SEED, GRADIENTS,
+      DEVICE, WORKERS, THREADS, SPARK, BATCH_SIZE, MEMORY_BUDGET, EPSILON, EIGEN, EIGEN_ITERS, EIGEN_TOL, OUTPUT, OUTPUT_NAME, MAX_SAMPLES,
+      SEED, GRADIENTS,
       FD_STEP, FD_HVP_STEP, SELF_CHECK_SAMPLES, FD_ROWS_PER_CALL, ATTACK, PGD_EPS, SQUARE_QUERIES, TARGETS, MIN_NORM_STEPS,
       PGD_STEPS, PGD_RESTARTS, INPUT_RANGE,
       STABILITY_RADII, NOISE, SAVE_ADVERSARIAL, NO_BOUND, EIGEN_K, SPECTRUM, SPECTRUM_SAMPLES, SPECTRUM_PROBES,

@@ -40,8 +40,10 @@ import java.util.Map;
  * {@code batchSize} samples ({@link Shard}), runs them with {@link AuditShard} on
  * {@code workers} parallel workers (each with its own ONNX Runtime sessions, opened once; the
  * exact graphs are derived once), merges the per-sample results ({@link AuditMerge}), writes the
- * gallery and runs any extensions, and returns the {@link AuditResult}. audit.json is not
- * written here; the caller writes it (atomically) after this returns, so a failed audit leaves
+ * gallery and runs any extensions, and returns the {@link AuditResult}. With {@code --spark} the shards
+ * run on the {@link AuditEngine} found for it instead (the driver keeps one worker for the
+ * self-check and the extensions). audit.json is not written here; the caller writes it
+ * (atomically) after this returns, so a failed audit leaves
  * no partial file.
  */
 public final class AuditRunner {
@@ -51,6 +53,7 @@ public final class AuditRunner {
   private final PrintStream notices;
   private final ProgressListener progress;
   private final String tool;
+  private final AuditEngine engine;
 
   /**
    * @param options settings
@@ -76,6 +79,7 @@ public final class AuditRunner {
     this.notices = notices;
     this.progress = progress;
     this.tool = tool;
+    this.engine = AuditEngine.forOptions(options);
   }
 
   /** {@link #run(OnnxModelFile, AuditData, FloatTensor, String, Path)} without an audit folder (no gallery). */
@@ -124,9 +128,9 @@ public final class AuditRunner {
     // from here on the options are the ones the audit runs with: the batch size the budget allows
     AuditOptions options = this.options.with(AuditOptions.BATCH_SIZE, b);
     robustness = robustness == null ? null : robustness.withBatchSize(b);
-    int workers = Math.max(1, Math.min(Math.min(options.workers(), memory.maxWorkers()),
+    int workers = engine != null ? 1 : Math.max(1, Math.min(Math.min(options.workers(), memory.maxWorkers()),
         blocks(test, b) + (train == null ? 0 : blocks(train, b))));
-    int threads = options.threadsFor(workers);
+    int threads = engine != null ? Math.max(1, options.threads()) : options.threadsFor(workers);
     OrtRuntime runtime = new OrtRuntime(options.device(), threads, notices);
     OnnxModelFile file = model;
     List<String> adaptations = new ArrayList<>();
@@ -171,8 +175,16 @@ public final class AuditRunner {
         progress.startAttacks(RobustnessProbes.attackSteps(robustness, test.size()));
       }
       List<ShardResult> results;
+      Provenance.Engine ran = new Provenance.Engine("local", workers, threads, null);
       try {
-        results = new ShardExecutor(sets).run(plan, shards, this::advance, progress::advanceAttack);
+        if (engine == null) {
+          results = new ShardExecutor(sets).run(plan, shards, this::advance, progress::advanceAttack);
+        } else {
+          AuditEngine.Run run = engine.run(new AuditEngine.Job(
+              model, data, plan, shards, first.gradient().mode(), first.hvp().mode(), auditDir), this::advance);
+          results = run.results();
+          ran = run.engine();
+        }
       } finally {
         progress.finish();
       }
@@ -192,7 +204,7 @@ public final class AuditRunner {
           AuditResult.SCHEMA_VERSION, tool, Instant.now().toString(), info, settings(options, data, hvpStep, robustness, memory),
           merged.splits(), merged.discrepancy(), selfCheck, r == null ? null : r.attacks(),
           r == null ? null : r.gradientStability(), r == null ? null : r.maskingChecks(), gallery, null,
-          provenance(model, data, probeName, runtime, workers, threads), null, null);
+          provenance(model, data, probeName, runtime, ran), null, null);
       AuditContext context = new AuditContext(
           model, runtime, kind, classes, first.gradient(), first.hvp(), test, train, options, notices);
       for (AuditExtension e : extensions) {
@@ -246,7 +258,7 @@ public final class AuditRunner {
   }
 
   private Provenance provenance(
-      OnnxModelFile model, AuditData data, String probeName, OrtRuntime runtime, int workers, int threads) {
+      OnnxModelFile model, AuditData data, String probeName, OrtRuntime runtime, Provenance.Engine engine) {
     Map<String, String> digests = new LinkedHashMap<>();
     for (String f : new String[] {data.testInputs(), data.testLabels(), data.trainInputs(), data.trainLabels(),
         options.get(AuditOptions.NOISE), probeName}) {
@@ -255,7 +267,7 @@ public final class AuditRunner {
     return new Provenance(tool, runtime.environment().getVersion(),
         System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")",
         System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-        new Provenance.Engine("local", workers, threads, null), model.sha256(), digests);
+        engine, model.sha256(), digests);
   }
 
   private LabeledData cut(LabeledData d) {

@@ -33,12 +33,22 @@ public final class ShardFunction {
    * @param progress told the number of samples whose geometry is done
    */
   public static ShardResult apply(byte[] modelBytes, String modelName, AuditPlan plan, Shard shard, IntConsumer progress) {
+    return apply(modelBytes, modelName, plan, shard, 0, progress);
+  }
+
+  /**
+   * Audits one block-aligned shard, with CUDA sessions (when the plan's device asks for CUDA) on
+   * GPU {@code cudaDevice}, e.g. the one a cluster scheduler assigned to the calling task.
+   */
+  public static ShardResult apply(
+      byte[] modelBytes, String modelName, AuditPlan plan, Shard shard, int cudaDevice, IntConsumer progress) {
     OnnxModelFile model = OnnxModelFile.parse(Path.of(modelName), modelBytes);
-    String key = model.sha256() + "/" + (plan.hvpStep() == 0 ? "exact" : "fd") + "/" + plan.options().threads();
+    String key = model.sha256() + "/" + (plan.hvpStep() == 0 ? "exact" : "fd") + "/" + plan.options().threads()
+        + "/" + plan.options().device() + cudaDevice;
     Queue<OracleSet> free = FREE.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>());
     OracleSet oracles = free.poll();
     if (oracles == null) {
-      oracles = open(model, plan);
+      oracles = open(model, plan, cudaDevice);
       OPENED.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
     }
     try {
@@ -54,9 +64,9 @@ public final class ShardFunction {
         .mapToInt(e -> e.getValue().get()).sum();
   }
 
-  private static OracleSet open(OnnxModelFile model, AuditPlan plan) {
+  private static OracleSet open(OnnxModelFile model, AuditPlan plan, int cudaDevice) {
     AuditOptions o = plan.options();
-    OrtRuntime runtime = new OrtRuntime(o.device(), Math.max(1, o.threads()), System.err);
+    OrtRuntime runtime = new OrtRuntime(o.device(), Math.max(1, o.threads()), System.err, cudaDevice);
     OutputKind kind = o.outputKind(model);
     if (plan.hvpStep() == 0) {
       return EXACT.create(model, runtime, kind);

@@ -20,6 +20,7 @@ public final class OrtRuntime {
   private final Device requested;
   private final int threads;
   private final PrintStream notices;
+  private final int cudaDevice;
   private Boolean cudaUsable;
 
   /**
@@ -28,9 +29,19 @@ public final class OrtRuntime {
    * @param notices where the one-line fallback notice goes (e.g. System.err)
    */
   public OrtRuntime(Device requested, int threads, PrintStream notices) {
+    this(requested, threads, notices, 0);
+  }
+
+  /**
+   * A runtime whose CUDA sessions use GPU {@code cudaDevice} (e.g. the one a cluster scheduler assigned).
+   *
+   * @param cudaDevice CUDA device ordinal, 0 for the first GPU
+   */
+  public OrtRuntime(Device requested, int threads, PrintStream notices, int cudaDevice) {
     this.requested = requested;
     this.threads = threads;
     this.notices = notices;
+    this.cudaDevice = cudaDevice;
   }
 
   /**
@@ -82,7 +93,7 @@ public final class OrtRuntime {
     }
     o.setInterOpNumThreads(1);
     if (cuda) {
-      o.addCUDA(0);
+      o.addCUDA(cudaDevice);
     }
     return o;
   }
