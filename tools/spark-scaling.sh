@@ -4,7 +4,7 @@
 # local-cluster[2,1,1024] (1 or 2 executor JVMs of 1 core, launched by Spark's own Master/Workers),
 # alternating, ROUNDS rounds; prints the "spark:" line of each run (job time and samples/s, start-up
 # separately) and the load average before and after.
-# Usage: [MASTERS="local[1] local[2]"] tools/spark-scaling.sh [ROUNDS]
+# Usage: [MASTERS="local[1] local[2]"] [PGD_STEPS=10] tools/spark-scaling.sh [ROUNDS]  (more PGD steps: longer jobs, less start-up noise)
 set -euo pipefail -f
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds="${1:-3}"
@@ -24,7 +24,7 @@ for r in $(seq "$rounds"); do
     [[ "$m" == local-cluster\[2* ]] && opts="$cluster_opts -Dspark.cores.max=2"
     SPARK_HOME="$home" SPARK_LOCAL_IP=127.0.0.1 SPARK_LOCAL_HOSTNAME=127.0.0.1 LCNN_JAVA_OPTS="$opts" \
       "$root/lcnn" audit --model "$fx/model.onnx" --inputs "$fx/pgd_inputs.npy" --labels "$fx/pgd_labels.npy" \
-      --batch-size 8 --attack pgd --pgd-steps 10 --pgd-restarts 1 --eps 0.5 --self-check-samples 0 --no-bound \
+      --batch-size 8 --attack pgd --pgd-steps "${PGD_STEPS:-10}" --pgd-restarts 1 --eps 0.5 --self-check-samples 0 --no-bound \
       --out "$out/$r-${m//[^a-z0-9]/_}" --spark "$m" 2>&1 >/dev/null | grep '^spark:' || echo "$m: failed"
   done
 done
