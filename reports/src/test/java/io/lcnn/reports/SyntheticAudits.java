@@ -146,7 +146,7 @@ public final class SyntheticAudits {
         "data/test_x.npy", "data/test_y.npy", o.train() ? "data/train_x.npy" : null,
         o.train() ? "data/train_y.npy" : null, o.attacks() ? EPS : null, o.attacks() ? 50 : null,
         o.attacks() ? 3 : null, o.attacks() ? "both" : null,
-        o.stability() ? List.of(1e-3, 3.16e-3, 1e-2, 3.16e-2, 1e-1) : null);
+        o.stability() ? List.of(1e-3, 3.16e-3, 1e-2, 3.16e-2, 1e-1) : null, null, null);
     SelfCheck self = new SelfCheck(4, 2.1e-4, 8.7e-5, 3.3e-5, 1e-3, "exact HVP vs central difference of exact gradients");
     return new AuditResult(AuditResult.SCHEMA_VERSION, "lcnn 0.1.0 (synthetic fixture)", "2026-11-25T03:00:00Z",
         model, settings, splits, disc, self, attacks, stability, masking, artifacts, null);
