@@ -39,7 +39,7 @@ class ReportAndGateCommandTest {
     AuditSettings st = new AuditSettings(1e-6, "power", 20, 1e-3, 8, 1, "cpu", 1, 0, 1e-3, 0, "x.npy", "y.npy",
         null, null, null, null, null, null, null, null, null);
     AuditResult r = new AuditResult(AuditResult.SCHEMA_VERSION, "lcnn test", "2026-01-01T00:00:00Z", m, st,
-        Map.of("test", new SplitResult(s, sum)), null, null, null, null, null, null, null);
+        Map.of("test", new SplitResult(s, sum)), null, null, null, null, null, null, null, null, null, null);
     Path file = tmp.resolve(name).resolve("audit.json");
     AuditJson.write(file, r);
     return file;

@@ -43,7 +43,7 @@ class HostileModelFieldsRenderingTest {
         m.parameterCount(), Map.of(script("metadataKey"), img("metadataValue")));
     AuditResult r = new AuditResult(base.schemaVersion(), base.tool(), base.createdAt(), hostile, base.settings(),
         base.splits(), base.trainTestDiscrepancy(), base.selfCheck(), base.attacks(), base.gradientStability(),
-        base.maskingChecks(), base.artifacts(), base.gate());
+        base.maskingChecks(), base.artifacts(), base.gate(), null, null, null);
     Path file = dir.resolve("audit.json");
     AuditJson.write(file, r);
     Path html = tmp.resolve("report.html");

@@ -82,7 +82,7 @@ class HtmlReportContentTest {
     io.lcnn.auditor.result.AuditResult gated = new io.lcnn.auditor.result.AuditResult(r.schemaVersion(), r.tool(),
         r.createdAt(), r.model(), r.settings(), r.splits(), r.trainTestDiscrepancy(), r.selfCheck(), r.attacks(),
         r.gradientStability(), r.maskingChecks(), r.artifacts(),
-        List.of(new io.lcnn.auditor.result.GateOutcome("min-accuracy 0.95", false, 0.883, 0.95, "accuracy on test = 0.883 < 0.95")));
+        List.of(new io.lcnn.auditor.result.GateOutcome("min-accuracy 0.95", false, 0.883, 0.95, "accuracy on test = 0.883 < 0.95")), null, null, null);
     String page = HtmlReport.render(List.of(new LoadedAudit(a.file(), "lcnn", gated)), Map.of(), "t");
     assertTrue(page.contains("class=\"verdict fail\""));
     assertTrue(page.contains("gate stored in audit.json"));

@@ -43,6 +43,6 @@ class RadiusChartsTest {
 
   private static AuditResult with(AuditResult r, AttackResults a) {
     return new AuditResult(r.schemaVersion(), r.tool(), r.createdAt(), r.model(), r.settings(), r.splits(),
-        r.trainTestDiscrepancy(), r.selfCheck(), a, r.gradientStability(), r.maskingChecks(), r.artifacts(), r.gate());
+        r.trainTestDiscrepancy(), r.selfCheck(), a, r.gradientStability(), r.maskingChecks(), r.artifacts(), r.gate(), null, null, null);
   }
 }

@@ -149,7 +149,7 @@ public final class SyntheticAudits {
         o.stability() ? List.of(1e-3, 3.16e-3, 1e-2, 3.16e-2, 1e-1) : null, null, null);
     SelfCheck self = new SelfCheck(4, 2.1e-4, 8.7e-5, 3.3e-5, 1e-3, "exact HVP vs central difference of exact gradients");
     return new AuditResult(AuditResult.SCHEMA_VERSION, "lcnn 0.1.0 (synthetic fixture)", "2026-11-25T03:00:00Z",
-        model, settings, splits, disc, self, attacks, stability, masking, artifacts, null);
+        model, settings, splits, disc, self, attacks, stability, masking, artifacts, null, null, null, null);
   }
 
   private static double rel(double test, double train) {

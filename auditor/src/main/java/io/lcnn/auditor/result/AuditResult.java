@@ -44,25 +44,6 @@ public record AuditResult(
     io.lcnn.auditor.bound.BoundReport curvatureBound,
     HessianSpectrum spectrum) {
 
-  /** A result without provenance, curvature bound and spectrum (as written before they existed). */
-  public AuditResult(
-      int schemaVersion,
-      String tool,
-      String createdAt,
-      ModelInfo model,
-      AuditSettings settings,
-      Map<String, SplitResult> splits,
-      Discrepancy trainTestDiscrepancy,
-      SelfCheck selfCheck,
-      AttackResults attacks,
-      GradientStability gradientStability,
-      List<MaskingCheck> maskingChecks,
-      Artifacts artifacts,
-      List<GateOutcome> gate) {
-    this(schemaVersion, tool, createdAt, model, settings, splits, trainTestDiscrepancy, selfCheck, attacks,
-        gradientStability, maskingChecks, artifacts, gate, null, null, null);
-  }
-
   /** A copy with the given gate outcomes. */
   public AuditResult withGate(List<GateOutcome> outcomes) {
     return new AuditResult(schemaVersion, tool, createdAt, model, settings, splits, trainTestDiscrepancy, selfCheck,

@@ -96,7 +96,7 @@ class GateRulesTest {
         m.inputShape(), m.inputRange(), m.outputName(), m.outputKind(), m.numClasses(), m.executionProvider(), "exact",
         "finite-difference", List.of("no HVP rule for op 'Einsum'"), m.opHistogram(), m.parameterCount(), m.metadata());
     AuditResult b = new AuditResult(a.schemaVersion(), a.tool(), a.createdAt(), fd, a.settings(), a.splits(),
-        a.trainTestDiscrepancy(), a.selfCheck(), a.attacks(), a.gradientStability(), a.maskingChecks(), a.artifacts(), null);
+        a.trainTestDiscrepancy(), a.selfCheck(), a.attacks(), a.gradientStability(), a.maskingChecks(), a.artifacts(), null, null, null, null);
     GateOutcome o = check(new RequireExactRule(), b, false, 1);
     assertTrue(o.message().contains("Einsum"), o.message());
   }
@@ -108,7 +108,7 @@ class GateRulesTest {
     List<MaskingCheck> checks = new ArrayList<>(a.maskingChecks());
     checks.set(1, new MaskingCheck("large-eps-accuracy", false, 0.4, 0.05, "x"));
     AuditResult b = new AuditResult(a.schemaVersion(), a.tool(), a.createdAt(), a.model(), a.settings(), a.splits(),
-        a.trainTestDiscrepancy(), a.selfCheck(), a.attacks(), a.gradientStability(), checks, a.artifacts(), null);
+        a.trainTestDiscrepancy(), a.selfCheck(), a.attacks(), a.gradientStability(), checks, a.artifacts(), null, null, null, null);
     GateOutcome o = check(new MaskingChecksRule(), b, false, 1);
     assertTrue(o.message().contains("large-eps-accuracy"));
     assertThrows(ReportInputException.class, () -> new MaskingChecksRule().evaluate(minimal()));

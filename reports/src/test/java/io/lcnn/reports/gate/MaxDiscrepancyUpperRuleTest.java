@@ -32,7 +32,7 @@ class MaxDiscrepancyUpperRuleTest {
     Discrepancy d = SplitStatistics.discrepancy(a.splits().get("test").summary(), a.splits().get("train").summary(),
         a.splits().get("test").samples(), a.splits().get("train").samples(), 5);
     AuditResult b = new AuditResult(a.schemaVersion(), a.tool(), a.createdAt(), a.model(), a.settings(), a.splits(), d,
-        a.selfCheck(), a.attacks(), a.gradientStability(), a.maskingChecks(), a.artifacts(), a.gate());
+        a.selfCheck(), a.attacks(), a.gradientStability(), a.maskingChecks(), a.artifacts(), a.gate(), null, null, null);
     double high = d.uncertainty().curvature().discrepancy().high();
     assertTrue(high > d.curvature(), "upper end " + high + " above the point value " + d.curvature());
     GateOutcome pass = PolicyParser.discrepancy("curvature:upper=" + high * 1.001).evaluate(b);

@@ -122,6 +122,6 @@ class PolicyAndRatchetTest {
     Map<String, SplitResult> splits = new LinkedHashMap<>(a.splits());
     splits.put("test", new SplitResult(t.samples(), s));
     return new AuditResult(a.schemaVersion(), a.tool(), a.createdAt(), a.model(), a.settings(), splits,
-        a.trainTestDiscrepancy(), a.selfCheck(), a.attacks(), a.gradientStability(), a.maskingChecks(), a.artifacts(), null);
+        a.trainTestDiscrepancy(), a.selfCheck(), a.attacks(), a.gradientStability(), a.maskingChecks(), a.artifacts(), null, null, null, null);
   }
 }
